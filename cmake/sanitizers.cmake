@@ -1,0 +1,14 @@
+# Applied to every target of the tree, so the core library, the tests and the
+# programs are instrumented alike (TSan misses races in uninstrumented code).
+if(SGT_SANITIZER STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -O1 -g -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+  add_compile_definitions(SGT_TSAN=1)
+elseif(SGT_SANITIZER STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -g -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+  add_compile_definitions(SGT_ASAN=1)
+elseif(NOT SGT_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "SGT_SANITIZER='${SGT_SANITIZER}': accepted values are '', thread, address")
+endif()

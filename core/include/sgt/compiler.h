@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel idioms every port needs: likely(), container_of(), ERR_PTR(),
+ * READ_ONCE-style relaxed atomics, and a call-site record for diagnostics.
+ */
+#ifndef SGT_COMPILER_H
+#define SGT_COMPILER_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define __PASTE_(a, b)	a##b
+#define __PASTE(a, b)	__PASTE_(a, b)
+#define __UNIQUE_ID(prefix) __PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
+
+#define MAX_ERRNO	4095
+static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long PTR_ERR(const void *ptr) { return (long)ptr; }
+static inline bool IS_ERR(const void *ptr)
+{
+	return unlikely((uintptr_t)ptr >= (uintptr_t)-MAX_ERRNO);
+}
+
+/* Where a lock was taken or a violation was seen: printed in reports. */
+struct sgt_site {
+	const char *file;
+	int line;
+	const char *func;
+};
+#define SGT_SITE_HERE ((struct sgt_site){ __FILE__, __LINE__, __func__ })
+
+#endif /* SGT_COMPILER_H */

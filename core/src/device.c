@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+
+#include <sgt/device.h>
+#include <sgt/devres.h>
+#include <sgt/dma_map.h>
+#include <sgt/violation.h>
+#include <sgt/wait.h>
+
+static atomic_uint next_device_id = 1;
+
+void device_init(struct device *dev, const char *name)
+{
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->id = atomic_fetch_add_explicit(&next_device_id, 1, memory_order_relaxed);
+	mutex_init(&dev->lock);
+	mutex_init(&dev->devres_lock);
+	INIT_LIST_HEAD(&dev->devres_head);
+	atomic_init(&dev->state, DEVICE_UNBOUND);
+	atomic_init(&dev->bound_scopes, 0);
+	atomic_init(&dev->bind_count, 0);
+}
+
+void device_destroy(struct device *dev)
+{
+	unsigned long maps = dma_debug_mappings(dev);
+
+	SGT_WARN_ON(SGT_V_DEVICE, atomic_load(&dev->state) != DEVICE_UNBOUND,
+		    "destroying %s while bound", dev->name);
+	SGT_WARN_ON(SGT_V_LEAK, devres_count(dev), "%s destroyed with %u devres nodes",
+		    dev->name, devres_count(dev));
+	SGT_WARN_ON(SGT_V_LEAK, maps, "%s destroyed with %lu live DMA mappings", dev->name, maps);
+	mutex_destroy(&dev->devres_lock);
+	mutex_destroy(&dev->lock);
+}
+
+int device_bind(struct device *dev)
+{
+	int unbound = DEVICE_UNBOUND;
+
+	guard(mutex)(&dev->lock);
+	if (!atomic_compare_exchange_strong(&dev->state, &unbound, DEVICE_BOUND))
+		return -EBUSY;
+	atomic_fetch_add(&dev->bind_count, 1);
+	return 0;
+}
+
+bool device_is_bound(struct device *dev)
+{
+	return atomic_load(&dev->state) == DEVICE_BOUND;
+}
+
+/*
+ * The scope count and the state form a Dekker pair, both seq_cst: enter
+ * increments then reads the state, unbind writes the state then reads the
+ * count, so either enter sees "unbinding" or unbind sees the scope.
+ */
+int device_bound_enter(struct device *dev, struct device_bound *b)
+{
+	sgt_sched_point(SGT_SP_XCHG, &dev->bound_scopes);
+	atomic_fetch_add(&dev->bound_scopes, 1);
+	if (unlikely(atomic_load(&dev->state) != DEVICE_BOUND)) {
+		b->dev = dev;
+		device_bound_exit(b);
+		b->dev = NULL;
+		return -ENODEV;
+	}
+	b->dev = dev;
+	return 0;
+}
+
+void device_bound_exit(struct device_bound *b)
+{
+	struct device *dev = b->dev;
+
+	sgt_sched_point(SGT_SP_XCHG, &dev->bound_scopes);
+	if (atomic_fetch_sub(&dev->bound_scopes, 1) == 1 &&
+	    atomic_load(&dev->state) != DEVICE_BOUND)
+		wake_up_var(&dev->bound_scopes);
+	b->dev = NULL;
+}
+
+int device_unbind(struct device *dev)
+{
+	int bound = DEVICE_BOUND;
+
+	guard(mutex)(&dev->lock);
+	if (!atomic_compare_exchange_strong(&dev->state, &bound, DEVICE_UNBINDING))
+		return -ENODEV;
+	wait_var_event(&dev->bound_scopes, atomic_load(&dev->bound_scopes) == 0);
+	devres_release_all(dev);
+	dma_debug_check_unbound(dev);
+	atomic_store(&dev->state, DEVICE_UNBOUND);
+	return 0;
+}
