@@ -220,13 +220,13 @@ static int ww_mutex_lock_ctx(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 		    bool interruptible, struct sgt_site site)
 {
-	mutex_check_magic(&lock->base, site);
 	if (!ctx) {
 		if (interruptible && sgt_should_fail(SGT_FAULT_EINTR))
 			return -EINTR;
 		__mutex_lock(&lock->base, site);
 		return 0;
 	}
+	mutex_check_magic(&lock->base, site);
 	sgt_sched_point(SGT_SP_LOCK, lock);
 	ww_ctx_checks(lock, ctx, site);
 	/* Relaxed: only this ctx's owner (us) ever stores ctx here. */

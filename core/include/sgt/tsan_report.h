@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ThreadSanitizer's reports, counted by the program itself through TSan's
+ * __tsan_on_report hook, by type ("data-race", "lock-order-inversion",
+ * "heap-use-after-free", "mutex-double-lock", ...).  In a build without TSan
+ * every count is 0 and sgt_tsan_enabled() is false.
+ */
+#ifndef SGT_TSAN_REPORT_H
+#define SGT_TSAN_REPORT_H
+
+#include <stdbool.h>
+
+bool sgt_tsan_enabled(void);
+unsigned long sgt_tsan_report_count(void);
+/* Reports whose TSan type is exactly type. */
+unsigned long sgt_tsan_report_count_of(const char *type);
+
+#endif /* SGT_TSAN_REPORT_H */
