@@ -93,6 +93,7 @@ static void test_free_sgt_puts_no_pages(void **state)
 static void test_second_page_reference_is_reported(void **state)
 {
 	struct drm_gem_shmem_object *shmem = new_obj(NULL);
+	struct page **leaked;
 
 	/* H3's shape: build, free the sgt (no page put), build again. */
 	sgt_expect_violations();
@@ -102,10 +103,17 @@ static void test_second_page_reference_is_reported(void **state)
 		drm_gem_shmem_get_pages_sgt_locked(shmem);
 		assert_int_equal(atomic_load(&shmem->pages_use_count), 2);
 	}
+	leaked = shmem->pages;
 	drm_gem_object_put(&shmem->base);
 	assert_violations(SGT_V_PAGE_COUNT, 1);
 	pages_leaked = 3;	/* the kernel leaks them too */
 	assert_int_equal(drm_gem_shmem_pages_live(), pages_before + pages_leaked);
+	/* Give the memory back behind the model's back, so LeakSanitizer stays quiet. */
+	for (int i = 0; i < 3; i++) {
+		free(leaked[i]->vaddr);
+		free(leaked[i]);
+	}
+	free(leaked);
 }
 
 static void test_page_alloc_failure_leaves_no_reference(void **state)
