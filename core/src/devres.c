@@ -148,6 +148,20 @@ const char *const devres_model_name[DEVRES_MODEL_NR] = {
 
 /* Set before the threads of a run start; read-only while they run. */
 static enum devres_model current_model = DEVRES_2026;
+static bool release_nosync;	/* H10's variant */
+
+void devres_set_release_nosync(bool on)
+{
+	release_nosync = on;
+}
+
+/* What unbind's release does to the data: revoke, with its grace period. */
+static bool devres_release_revoke(struct revocable *data)
+{
+	if (unlikely(release_nosync))
+		return revocable_revoke_nosync(data);	/* H10: no grace period */
+	return revocable_revoke(data);
+}
 
 void devres_set_model(enum devres_model model)
 {
@@ -199,7 +213,7 @@ static void devres_inner_put(struct devres_inner *inner)
 /* devres-2026: Devres::devres_node_release / devres_node_free_node */
 static void devres_node_release_cb(struct device *dev, struct devres_node *node)
 {
-	revocable_revoke(&container_of(node, struct devres_inner, node)->data);
+	devres_release_revoke(&container_of(node, struct devres_inner, node)->data);
 }
 
 static void devres_node_free_cb(struct devres_node *node)
@@ -212,7 +226,7 @@ static void devres_action_cb(void *ptr)
 {
 	struct devres_inner *inner = ptr;
 
-	if (!revocable_revoke(&inner->data))
+	if (!devres_release_revoke(&inner->data))
 		/* Drop revoked first: wait until it has finished with the data. */
 		wait_for_completion(&inner->revoke);
 	if (inner->model == DEVRES_6_17)

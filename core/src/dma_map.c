@@ -15,6 +15,7 @@ struct dma_mapping {
 	const struct device *dev;
 	const struct sg_table *sgt;
 	unsigned int nents;
+	bool dmabuf;	/* DMA_ATTR_SGT_DMABUF */
 	struct dma_mapping *next;
 };
 
@@ -73,6 +74,7 @@ int dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 	m->dev = dev;
 	m->sgt = sgt;
 	m->nents = sgt->nents;
+	m->dmabuf = attrs & DMA_ATTR_SGT_DMABUF;
 	pthread_mutex_lock(&registry_lock);
 	m->cookie = next_cookie++;
 	m->next = *bucket_of(m->cookie);
@@ -152,21 +154,26 @@ int dma_debug_check_sgtable(struct device *dev, const struct sg_table *sgt)
 	return 0;
 }
 
-unsigned long dma_debug_mappings(const struct device *dev)
+static unsigned long count_mappings(const struct device *dev, bool dmabuf_too)
 {
 	unsigned long n = 0;
 
 	pthread_mutex_lock(&registry_lock);
 	for (int b = 0; b < NR_BUCKETS; b++)
 		for (struct dma_mapping *m = buckets[b]; m; m = m->next)
-			n += !dev || m->dev == dev;
+			n += (!dev || m->dev == dev) && (dmabuf_too || !m->dmabuf);
 	pthread_mutex_unlock(&registry_lock);
 	return n;
 }
 
+unsigned long dma_debug_mappings(const struct device *dev)
+{
+	return count_mappings(dev, true);
+}
+
 unsigned long dma_debug_check_unbound(struct device *dev)
 {
-	unsigned long n = dma_debug_mappings(dev);
+	unsigned long n = count_mappings(dev, false);
 
 	SGT_WARN_ON(SGT_V_MAPPING_AFTER_UNBIND, n,
 		    "%s unbound with %lu DMA mapping%s still alive", dev->name, n,

@@ -204,7 +204,7 @@ static int dma_buf_map_attachment(struct dma_buf_attachment *attach)
 		drm_gem_shmem_put_pages_locked(exp);
 		return (int)PTR_ERR(sgt);
 	}
-	dma_map_sgtable(attach->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	dma_map_sgtable(attach->dev, sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SGT_DMABUF);
 	attach->sgt = sgt;
 	attach->dma_cookie = sgt->dma_cookie;
 	return 0;

@@ -61,6 +61,13 @@ enum devres_model devres_get_model(void);
 /* -EINVAL and a one-line message naming the accepted models on a bad name. */
 int devres_model_parse(const char *name, enum devres_model *model, char *err, size_t len);
 
+/*
+ * Hazard H10's variant: release revokes without the grace period
+ * (revoke_nosync), so a reader inside try_access() sees its payload dropped.
+ * Off by default; a torture run or a test switches it on by name.
+ */
+void devres_set_release_nosync(bool on);
+
 typedef int (*devres_init_t)(void *payload, void *arg);	/* pin-init in place */
 typedef void (*devres_drop_t)(void *payload);		/* drop_in_place */
 

@@ -22,6 +22,13 @@ typedef uint64_t dma_addr_t;
 
 enum dma_data_direction { DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE };
 
+/*
+ * attrs for dma_map_sgtable(): the mapping belongs to a dma-buf attachment,
+ * torn down when the importing object is released, not at driver unbind;
+ * dma_debug_check_unbound() does not count it.
+ */
+#define DMA_ATTR_SGT_DMABUF	(1ul << 16)
+
 struct device;
 
 struct page {

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fixed: the project's proposal.  v19's lock choice -- a lock-free fast path
+ * (one acquire load and a generation compare) and a plain mutex for
+ * population -- plus a fix for every hazard of SPEC section 4 that applies:
+ *
+ *  H1  free drops the map before drm_gem_shmem_release (as v19);
+ *  H3  each map owns the page reference SGTableMap::new takes, and puts it
+ *      when dropped, on every error path too;
+ *  H4  the device is checked before anything is populated;
+ *  H5  an imported object's table is the exporter's: it is handed out as is
+ *      (mapped for this device by the attachment), never wrapped in a map
+ *      that would free it;
+ *  H6  a resource is tagged with the device's bind generation; after an
+ *      unbind and rebind it is stale, dropped, and populated again;
+ *  H7  free waits until every map of the object has been dropped, so an
+ *      unbind release in flight finishes before the object goes away.
+ * H2 cannot happen: no lock is held across Devres::new.  H8..H10 are misuses
+ * this code does not make.
+ */
+#include <stdlib.h>
+
+#include <sgt/mutex.h>
+#include <sgt/strategy.h>
+#include <sgt/wait.h>
+
+#include "sgtable_map.h"
+
+/* One population, valid for one binding of the device. */
+struct fixed_res {
+	struct devres *devres;		/* NULL once dropped (stale) */
+	unsigned int bind_gen;		/* dev->bind_count when populated */
+	struct fixed_res *older;	/* stale ones, kept until the object is freed */
+};
+
+struct fixed_object {
+	struct sgt_object base;
+	/* Published with release under sgt_lock; read with acquire, no lock. */
+	_Atomic(struct fixed_res *) res;
+	struct mutex sgt_lock;
+	atomic_int maps_live;		/* maps not yet dropped (H7) */
+};
+
+static SGT_WINDOW_DEFINE(fixed_check_populate_window, "fixed-check-populate",
+			 "fixed: between the generation check and publishing");
+
+static struct fixed_object *to_fixed(struct sgt_object *obj)
+{
+	return container_of(obj, struct fixed_object, base);
+}
+
+static void fixed_init(struct sgt_object *obj)
+{
+	struct fixed_object *o = to_fixed(obj);
+
+	atomic_init(&o->res, NULL);
+	mutex_init(&o->sgt_lock);
+	atomic_init(&o->maps_live, 0);
+}
+
+/* The map's Drop: free the sgt and put the page reference its creation took (H3). */
+static void fixed_map_drop(void *payload)
+{
+	struct fixed_object *o = to_fixed(((struct sgt_map *)payload)->obj);
+	struct drm_gem_shmem_object *shmem = &o->base.shmem;
+
+	scoped_guard(dma_resv, shmem->base.resv) {
+		__drm_gem_shmem_free_sgt_locked(shmem);
+		drm_gem_shmem_put_pages_locked(shmem);
+	}
+	/* The last thing touching o: free may proceed once this reaches 0 (H7). */
+	if (atomic_fetch_sub(&o->maps_live, 1) == 1)
+		wake_up_var(&o->maps_live);
+}
+
+static struct devres *fixed_map_devres_new(struct fixed_object *o,
+					   const struct device_bound *dev)
+{
+	struct sgt_map_init mi;
+	int ret = sgt_map_new(&o->base, &mi);
+
+	if (ret)
+		return ERR_PTR(ret);
+	atomic_fetch_add(&o->maps_live, 1);	/* a map exists from here on */
+	return sgt_map_devres_wrap(dev, &mi, fixed_map_drop);
+}
+
+/* dev is bound for the caller's whole scope, so bind_count cannot change under it. */
+static unsigned int bound_gen(const struct device_bound *dev)
+{
+	/* Relaxed: the scope's entry (seq_cst) already ordered us after the bind. */
+	return atomic_load_explicit(&dev->dev->bind_count, memory_order_relaxed);
+}
+
+static struct fixed_res *fixed_populate(struct fixed_object *o, const struct device_bound *dev)
+{
+	struct fixed_res *old, *r;
+	struct devres *res;
+
+	guard(mutex)(&o->sgt_lock);
+	/* Relaxed: sgt_lock orders us after the previous publisher. */
+	old = atomic_load_explicit(&o->res, memory_order_relaxed);
+	if (old && old->bind_gen == bound_gen(dev))
+		return old;
+	if (old && old->devres) {
+		/* Stale: revoked by the unbind that ended its binding, which has finished. */
+		devres_drop(old->devres);
+		old->devres = NULL;
+	}
+	sgt_window_enter(&fixed_check_populate_window);
+	res = fixed_map_devres_new(o, dev);
+	sgt_window_exit(&fixed_check_populate_window);
+	if (IS_ERR(res))
+		return (struct fixed_res *)res;
+	r = malloc(sizeof(*r));
+	if (!r)
+		abort();
+	*r = (struct fixed_res){ .devres = res, .bind_gen = bound_gen(dev), .older = old };
+	/* Release: the Devres and the sgt behind it are complete before r is seen. */
+	atomic_store_explicit(&o->res, r, memory_order_release);
+	return r;
+}
+
+/* H5: an import's table belongs to the attachment, already mapped for its device. */
+static struct sg_table *fixed_imported_sg_table(struct sgt_object *obj)
+{
+	/* Set at import, before the object was shared; never rewritten by us. */
+	return obj->shmem.sgt;
+}
+
+static struct sg_table *fixed_sg_table(struct sgt_object *obj, const struct device_bound *dev)
+{
+	struct fixed_object *o = to_fixed(obj);
+	struct fixed_res *r;
+
+	if (dev->dev != sgt_object_device(obj))		/* H4 */
+		return ERR_PTR(-EINVAL);
+	if (drm_gem_is_imported(&obj->shmem.base))	/* H5 */
+		return fixed_imported_sg_table(obj);
+	sgt_sched_point(SGT_SP_LOAD, &o->res);
+	/* Acquire: pairs with fixed_populate()'s release. */
+	r = atomic_load_explicit(&o->res, memory_order_acquire);
+	if (unlikely(!r || r->bind_gen != bound_gen(dev))) {	/* H6 */
+		r = fixed_populate(o, dev);
+		if (IS_ERR(r))
+			return (struct sg_table *)r;
+	}
+	return sgt_map_access(r->devres, dev);
+}
+
+static void fixed_free(struct drm_gem_object *gem)
+{
+	struct fixed_object *o = to_fixed(container_of(gem, struct sgt_object, shmem.base));
+	/* Relaxed: the last reference is gone; kref_put's acquire ordered us. */
+	struct fixed_res *r = atomic_load_explicit(&o->res, memory_order_relaxed);
+
+	if (r && r->devres)
+		devres_drop(r->devres);				/* H1: before the release */
+	/* H7: a release in flight drops the map later; wait for it. */
+	wait_var_event(&o->maps_live, atomic_load(&o->maps_live) == 0);
+	while (r) {
+		struct fixed_res *older = r->older;
+
+		free(r);
+		r = older;
+	}
+	drm_gem_shmem_release(&o->base.shmem);
+	mutex_destroy(&o->sgt_lock);
+	sgt_object_free(&o->base);
+}
+
+const struct sgt_strategy_ops sgt_fixed_ops = {
+	.name = "fixed",
+	.kernel = "this project's proposal (v19 + fixes)",
+	.fast_path = "none: device check, acquire load, generation compare",
+	.slow_path = "sgt_lock (mutex); repopulates after rebind",
+	.inherent = 0,
+	.variants = SGT_HAZ(H5) | SGT_HAZ(H10),
+	.obj_size = sizeof(struct fixed_object),
+	.funcs = { .free = fixed_free },
+	.init = fixed_init,
+	.sg_table = fixed_sg_table,
+};
