@@ -16,8 +16,12 @@ int sgt_map_move_init(void *payload, void *arg)
 /* impl Drop for SGTableMap */
 void sgt_map_drop(void *payload)
 {
-	/* SAFETY (Rust): `obj` is always valid via our type invariants. */
-	struct drm_gem_shmem_object *shmem = &((struct sgt_map *)payload)->obj->shmem;
+	struct sgt_object *obj = ((struct sgt_map *)payload)->obj;
+	/* SAFETY (Rust): `obj` is always valid via our type invariants.  H7 breaks that. */
+	struct drm_gem_shmem_object *shmem = &obj->shmem;
+
+	if (!sgt_object_check_alive(obj, "SGTableMap::drop"))
+		return;
 
 	/* let _lock = DmaResvGuard::new(obj);  (v12: dma_resv_lock(obj, NULL)) */
 	guard(dma_resv)(shmem->base.resv);
@@ -33,6 +37,8 @@ struct sg_table *sgt_map_deref(struct sgt_map *map)
 	 * published (release/acquire), and is only rewritten when the map is
 	 * dropped, which unbind does after every bound scope has left.
 	 */
+	if (!sgt_object_check_alive(map->obj, "SGTableMap::deref"))
+		return NULL;
 	return map->obj->shmem.sgt;
 }
 

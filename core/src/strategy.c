@@ -4,8 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <sgt/lockdep.h>
 #include <sgt/strategy.h>
+#include <sgt/violation.h>
+
+#define SGT_OBJECT_LIVE		0x0b1ec7u
+#define SGT_OBJECT_FREED	0xdeadb0bu
+#define QUARANTINE_MAX		256
 
 const struct sgt_strategy_ops *const sgt_strategies[] = {
 	&sgt_v12_ops, &sgt_v12_review_ops, &sgt_v19_ops, &sgt_setonce_init_ops, &sgt_fixed_ops,
@@ -40,6 +47,7 @@ static struct sgt_object *sgt_object_alloc(const struct sgt_strategy_ops *ops,
 		abort();	/* the model's own allocation, not a fault point */
 	obj->ops = ops;
 	obj->hazards = hazards & ops->variants;
+	atomic_init(&obj->magic, SGT_OBJECT_LIVE);
 	return obj;
 }
 
@@ -74,12 +82,64 @@ struct sgt_object *sgt_object_import(const struct sgt_strategy_ops *ops,
 	return obj;
 }
 
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sgt_object *quarantine_head, *quarantine_tail;	/* under quarantine_lock */
+static unsigned int quarantined;
+
+/* Queue obj; return the oldest object to free for real, if over the bound. */
+static struct sgt_object *quarantine_push(struct sgt_object *obj)
+{
+	struct sgt_object *oldest = NULL;
+
+	pthread_mutex_lock(&quarantine_lock);
+	obj->quarantine_next = NULL;
+	if (quarantine_tail)
+		quarantine_tail->quarantine_next = obj;
+	else
+		quarantine_head = obj;
+	quarantine_tail = obj;
+	if (++quarantined > QUARANTINE_MAX) {
+		oldest = quarantine_head;
+		quarantine_head = oldest->quarantine_next;
+		quarantined--;
+	}
+	pthread_mutex_unlock(&quarantine_lock);
+	return oldest;
+}
+
+void sgt_object_quarantine_flush(void)
+{
+	struct sgt_object *obj;
+
+	pthread_mutex_lock(&quarantine_lock);
+	obj = quarantine_head;
+	quarantine_head = quarantine_tail = NULL;
+	quarantined = 0;
+	pthread_mutex_unlock(&quarantine_lock);
+	while (obj) {
+		struct sgt_object *next = obj->quarantine_next;
+
+		free(obj);
+		obj = next;
+	}
+}
+
+bool sgt_object_check_alive(struct sgt_object *obj, const char *what)
+{
+	if (likely(atomic_load_explicit(&obj->magic, memory_order_relaxed) == SGT_OBJECT_LIVE))
+		return true;
+	sgt_violation(SGT_V_USE_AFTER_FREE, "%s on object %p after it was freed", what,
+		      (void *)obj);
+	return false;
+}
+
 void sgt_object_free(struct sgt_object *obj)
 {
 	struct sgt_object *parent = obj->parent_resv_obj;
 
 	debug_check_no_locks_freed(obj, obj->ops->obj_size);
-	free(obj);
+	atomic_store_explicit(&obj->magic, SGT_OBJECT_FREED, memory_order_relaxed);
+	free(quarantine_push(obj));
 	if (parent)
 		sgt_object_put(parent);	/* parent_resv_obj: ARef dropped with the box */
 }

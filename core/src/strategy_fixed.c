@@ -61,8 +61,12 @@ static void fixed_init(struct sgt_object *obj)
 /* The map's Drop: free the sgt and put the page reference its creation took (H3). */
 static void fixed_map_drop(void *payload)
 {
-	struct fixed_object *o = to_fixed(((struct sgt_map *)payload)->obj);
+	struct sgt_object *obj = ((struct sgt_map *)payload)->obj;
+	struct fixed_object *o = to_fixed(obj);
 	struct drm_gem_shmem_object *shmem = &o->base.shmem;
+
+	if (!sgt_object_check_alive(obj, "fixed SGTableMap::drop"))
+		return;	/* never, by fixed_free()'s wait; reported if it were */
 
 	scoped_guard(dma_resv, shmem->base.resv) {
 		__drm_gem_shmem_free_sgt_locked(shmem);

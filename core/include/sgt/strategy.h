@@ -50,6 +50,12 @@ struct sgt_strategy_ops {
 
 struct sgt_object {
 	struct drm_gem_shmem_object shmem;	/* obj: Opaque<drm_gem_shmem_object> */
+	/*
+	 * SGT_OBJECT_LIVE until freed; relaxed: a use-after-free check that
+	 * must not itself order the late user after the free.
+	 */
+	atomic_uint magic;
+	struct sgt_object *quarantine_next;
 	const struct sgt_strategy_ops *ops;
 	unsigned int hazards;			/* SGT_HAZ() variant flags switched on */
 	struct sgt_object *parent_resv_obj;	/* Option<ARef<Object>>: holds a reference */
@@ -87,8 +93,17 @@ static inline struct device *sgt_object_device(struct sgt_object *obj)
 {
 	return obj->shmem.base.dev->dev;
 }
-/* Last part of every free callback: drop the parent, check locks, free (KBox drop). */
+/*
+ * Last part of every free callback: drop the parent, check locks, free (KBox
+ * drop).  The memory goes through a bounded quarantine first, marked freed,
+ * so that a late user is reported (SGT_V_USE_AFTER_FREE) in every build, not
+ * only where a sanitizer watches.
+ */
 void sgt_object_free(struct sgt_object *obj);
+/* Report and return false if obj was freed; what names the late user. */
+bool sgt_object_check_alive(struct sgt_object *obj, const char *what);
+/* Really free every quarantined object (end of a test or a run). */
+void sgt_object_quarantine_flush(void);
 
 void sgt_owned_put(struct sgt_owned *owned);
 

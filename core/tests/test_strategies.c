@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every strategy, single-threaded and with two threads: populate once, the
+ * fast path returns the same mapped table, foreign device, unbind, rebind,
+ * error paths under fault injection, free before and after unbind, imports.
+ * Where a strategy carries a hazard (its ops->inherent, or a variant the test
+ * switches on), the test asserts that the hazard is reported instead.
+ */
+#include <sgt/lockdep.h>
+#include <sgt/sched.h>
+#include <sgt/wait.h>
+
+#include "strategy_fixture.h"
+
+static void test_populate_once(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+	struct sg_table *sgt = sg_table_on(obj, &gpu0);
+
+	assert_false(IS_ERR(sgt));
+	assert_int_equal(dma_debug_check_sgtable(&gpu0, sgt), 0);
+	assert_ptr_equal(sg_table_on(obj, &gpu0), sgt);		/* fast path */
+	assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 1);
+	assert_int_equal(dma_debug_mappings(&gpu0), 1);
+	assert_int_equal(devres_count(&gpu0), 1);
+	sgt->sgl[0].page->vaddr[0] = 0x5a;				/* real pages */
+	assert_int_equal(lockdep_depth(), 0);				/* no lock leaked */
+	sgt_expect_violations();	/* H1, where carried: test_free_before_unbind asserts it */
+	sgt_object_put(obj);
+	if (!carries(state, H1)) {
+		assert_int_equal(dma_debug_mappings(&gpu0), 0);
+		assert_int_equal(devres_count(&gpu0), 0);
+		assert_no_violations();
+	}
+}
+
+static void test_foreign_device(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+	struct sg_table *sgt;
+
+	sgt_expect_violations();
+	sgt = sg_table_on(obj, &gpu1);
+	if (!carries(state, H4)) {
+		assert_int_equal(PTR_ERR(sgt), -EINVAL);
+		assert_int_equal(dma_debug_mappings(NULL), 0);	/* nothing populated */
+		assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
+		sgt_object_put(obj);
+		assert_no_violations();
+		return;
+	}
+	/* H4: a table mapped for gpu0 handed out on gpu1, its Devres on gpu1. */
+	assert_false(IS_ERR(sgt));
+	assert_int_equal(dma_debug_check_sgtable(&gpu1, sgt), -EFAULT);
+	assert_violations(SGT_V_FOREIGN_DEVICE, 1);
+	device_unbind(&gpu0);	/* gpu0 goes, its mapping stays: gpu1's devres owns it */
+	assert_violations(SGT_V_MAPPING_AFTER_UNBIND, 1);
+	device_unbind(&gpu1);
+	sgt_object_put(obj);
+}
+
+static void test_unbind_then_enodev_and_rebind(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+	struct sg_table *sgt;
+
+	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
+	device_unbind(&gpu0);					/* unmaps: devres */
+	assert_int_equal(dma_debug_mappings(&gpu0), 0);
+	assert_int_equal(PTR_ERR(sg_table_on(obj, &gpu0)), -ENODEV);
+	device_bind(&gpu0);
+	sgt_expect_violations();
+	sgt = sg_table_on(obj, &gpu0);
+	if (carries(state, H6)) {
+		/* Populated but revoked: the same identity gets the dangling table. */
+		assert_false(IS_ERR(sgt));
+		assert_int_equal(dma_debug_check_sgtable(&gpu0, sgt), -EFAULT);
+		assert_violations(SGT_V_USE_AFTER_UNMAP, 1);
+		sgt_violations_reset();
+	} else {
+		assert_int_equal(dma_debug_check_sgtable(&gpu0, sgt), 0);	/* repopulated */
+		assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 1);
+	}
+	sgt_object_put(obj);
+	assert_no_violations();
+}
+
+static void test_free_after_unbind(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+	long pages = drm_gem_shmem_pages_live();
+
+	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
+	device_unbind(&gpu0);
+	sgt_object_put(obj);
+	assert_int_equal(drm_gem_shmem_pages_live(), pages);
+	assert_int_equal(dma_debug_mappings(NULL), 0);
+	assert_no_violations();
+}
+
+static void test_free_before_unbind(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+
+	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
+	sgt_expect_violations();
+	sgt_object_put(obj);
+	if (carries(state, H1)) {
+		/* SGTableMap's drop ran after drm_gem_shmem_release(). */
+		assert_true(sgt_violation_count(SGT_V_LOCK_DESTROYED) >= 1);
+		assert_violations(SGT_V_DOUBLE_UNMAP, 1);
+		return;
+	}
+	assert_int_equal(devres_count(&gpu0), 0);
+	assert_int_equal(dma_debug_mappings(NULL), 0);
+	assert_no_violations();
+}
+
+static void test_parent_resv(void **state)
+{
+	struct sgt_object *parent = new_object(state, 0);
+	struct sgt_object *child = sgt_object_create(ops_of(state), &ddev0, PAGE_SIZE, parent, 0);
+
+	assert_false(IS_ERR(sg_table_on(child, &gpu0)));
+	assert_false(IS_ERR(sg_table_on(parent, &gpu0)));
+	device_unbind(&gpu0);
+	sgt_object_put(parent);		/* the child still holds it */
+	sgt_object_put(child);
+	assert_int_equal(dma_debug_mappings(NULL), 0);
+	assert_no_violations();
+}
+
+/* --- error paths under fault injection --- */
+
+static void fail_once(enum sgt_fault_point p)
+{
+	struct sgt_fault_attr once = { .nth = 1, .times = -1 };
+
+	sgt_fault_set(p, &once);
+}
+
+static void test_page_alloc_failure(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+
+	fail_once(SGT_FAULT_PAGE_ALLOC);
+	assert_int_equal(PTR_ERR(sg_table_on(obj, &gpu0)), -ENOMEM);
+	assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 0);
+	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
+	assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 1);
+	device_unbind(&gpu0);
+	sgt_object_put(obj);
+	assert_no_violations();
+}
+
+static void test_eintr(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+	struct sg_table *sgt;
+
+	fail_once(SGT_FAULT_EINTR);
+	sgt = sg_table_on(obj, &gpu0);
+	/* v12 and v12-review lock with dma_resv_lock(): not interruptible. */
+	if (IS_ERR(sgt))
+		assert_int_equal(PTR_ERR(sgt), -EINTR);
+	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
+	assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 1);
+	device_unbind(&gpu0);
+	sgt_object_put(obj);
+	assert_no_violations();
+}
+
+static void test_devres_new_failure(void **state)
+{
+	struct sgt_object *obj = new_object(state, 0);
+	long pages = drm_gem_shmem_pages_live();
+
+	fail_once(SGT_FAULT_DEVRES_ALLOC);
+	assert_int_equal(PTR_ERR(sg_table_on(obj, &gpu0)), -ENOMEM);
+	assert_null(obj->shmem.sgt);				/* the sgt was freed */
+	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));		/* the retry */
+	device_unbind(&gpu0);
+	sgt_expect_violations();
+	struct page **leaked = obj->shmem.pages;
+	sgt_object_put(obj);
+	if (carries(state, H3)) {
+		/* The failed attempt's page reference was never put. */
+		assert_violations(SGT_V_PAGE_COUNT, 1);
+		assert_int_equal(drm_gem_shmem_pages_live(), pages + 4);	/* leaked */
+		reclaim_leaked_pages(leaked, 4);
+		return;
+	}
+	assert_int_equal(drm_gem_shmem_pages_live(), pages);
+	assert_no_violations();
+}
+
+/* --- imports (hazard H5's setting) --- */
+
+static void test_imported(void **state)
+{
+	struct sgt_object *exporter = sgt_object_create(ops_of(state), &ddev1, 2 * PAGE_SIZE,
+							NULL, 0);
+	struct sgt_object *imp = sgt_object_import(ops_of(state), &ddev0, exporter,
+						   SGT_HAZ(H5));
+	struct sg_table *sgt = sg_table_on(imp, &gpu0);
+
+	assert_false(IS_ERR(sgt));
+	assert_int_equal(dma_debug_check_sgtable(&gpu0, sgt), 0);
+	sgt_object_put(exporter);
+	device_unbind(&gpu0);
+	sgt_expect_violations();
+	sgt_object_put(imp);
+	if (ops_of(state) != &sgt_fixed_ops) {
+		/* Unbind's SGTableMap drop freed the exporter's table. */
+		assert_violations(SGT_V_DOUBLE_UNMAP, 1);
+		return;
+	}
+	assert_int_equal(dma_debug_mappings(NULL), 0);
+	assert_no_violations();
+}
+
+/* --- two threads racing the first sg_table() on a fresh object --- */
+
+struct racer {
+	struct sgt_object *obj;
+	pthread_barrier_t *start;
+	struct sg_table *sgt;
+};
+
+static void *race_thread(void *arg)
+{
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->start);
+	r->sgt = sg_table_on(r->obj, &gpu0);
+	return NULL;
+}
+
+static void race_first_populate(void **state, unsigned int hazards, int rounds)
+{
+	pthread_barrier_t start;
+
+	pthread_barrier_init(&start, NULL, 2);
+	for (int i = 0; i < rounds; i++) {
+		struct sgt_object *obj = new_object(state, hazards);
+		struct racer r[2] = { { obj, &start, NULL }, { obj, &start, NULL } };
+
+		sgt_run_threads(2, race_thread, r, sizeof(r[0]));
+		assert_false(IS_ERR(r[0].sgt));
+		assert_ptr_equal(r[0].sgt, r[1].sgt);
+		assert_int_equal(dma_debug_check_sgtable(&gpu0, r[0].sgt), 0);
+		assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 1);
+		assert_int_equal(dma_debug_mappings(&gpu0), 1);
+		device_unbind(&gpu0);
+		sgt_object_put(obj);
+		device_bind(&gpu0);
+	}
+	pthread_barrier_destroy(&start);
+}
+
+static void test_two_threads_populate_once(void **state)
+{
+	race_first_populate(state, 0, 200);
+	assert_no_violations();
+}
+
+/* Both racers held in the window until the other comes: sgt_lock keeps one out. */
+static atomic_int in_window;
+
+static void meet_in_window(enum sgt_sp_kind kind, const void *addr)
+{
+	uint64_t until = sgt_now_ns() + 200000000ull;
+
+	if (kind != SGT_SP_WINDOW_ENTER || strcmp(((const struct sgt_window *)addr)->name,
+						  "v19-check-populate"))
+		return;
+	atomic_fetch_add(&in_window, 1);
+	while (atomic_load(&in_window) < 2 && sgt_now_ns() < until)
+		sched_yield();
+}
+
+static void test_v19_lock_keeps_racers_out(void **state)
+{
+	atomic_store(&in_window, 0);
+	sgt_sched_set_hook(meet_in_window);
+	race_first_populate(state, 0, 3);	/* the second waits on sgt_lock */
+	sgt_sched_set_hook(NULL);
+	assert_int_equal(atomic_load(&in_window), 3);	/* one entry per round */
+	assert_no_violations();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		STRATEGY_TESTS(test_populate_once),
+		STRATEGY_TESTS(test_foreign_device),
+		STRATEGY_TESTS(test_unbind_then_enodev_and_rebind),
+		STRATEGY_TESTS(test_free_after_unbind),
+		STRATEGY_TESTS(test_free_before_unbind),
+		STRATEGY_TESTS(test_parent_resv),
+		STRATEGY_TESTS(test_page_alloc_failure),
+		STRATEGY_TESTS(test_eintr),
+		STRATEGY_TESTS(test_devres_new_failure),
+		STRATEGY_TESTS(test_imported),
+		STRATEGY_TESTS(test_two_threads_populate_once),
+		STRATEGY_TEST(test_v19_lock_keeps_racers_out, v19),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
