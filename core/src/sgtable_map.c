@@ -90,3 +90,8 @@ void sgt_devres_drop_cb(void *devres)
 {
 	devres_drop(devres);
 }
+
+struct sg_table *sgt_map_payload_sgt(void *payload)
+{
+	return sgt_map_deref(payload);
+}

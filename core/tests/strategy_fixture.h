@@ -11,7 +11,8 @@
 #include "sgt_test.h"
 
 static struct device gpu0, gpu1;
-static struct drm_device ddev0 = { .dev = &gpu0 }, ddev1 = { .dev = &gpu1 };
+static struct drm_device ddev0 = { .dev = &gpu0 };
+__attribute__((unused)) static struct drm_device ddev1 = { .dev = &gpu1 };
 
 static int fixture_setup(void **state)
 {
@@ -36,7 +37,7 @@ static int fixture_teardown(void **state)
 }
 
 /* Give back pages a hazard leaked (the kernel leaks them too), for LeakSanitizer. */
-static void reclaim_leaked_pages(struct page **pages, unsigned int n)
+__attribute__((unused)) static void reclaim_leaked_pages(struct page **pages, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		free(pages[i]->vaddr);

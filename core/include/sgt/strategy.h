@@ -106,6 +106,11 @@ bool sgt_object_check_alive(struct sgt_object *obj, const char *what);
 void sgt_object_quarantine_flush(void);
 
 void sgt_owned_put(struct sgt_owned *owned);
+/*
+ * SGTableMap::deref of a payload from devres_try_access() on an owned
+ * handle's Devres: the table a long-term user reads inside the RCU guard.
+ */
+struct sg_table *sgt_map_payload_sgt(void *payload);
 
 /* --- the hazard catalogue (SPEC section 4) ------------------------------- */
 
