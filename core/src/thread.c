@@ -5,6 +5,7 @@
 
 #include <sgt/thread.h>
 
+_Thread_local struct sgt_site sgt_guard_site_tls;
 static _Thread_local struct sgt_thread current_thread;
 static _Thread_local bool current_named;
 static atomic_int next_id;

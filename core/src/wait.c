@@ -2,7 +2,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sgt/sched.h>
 #include <sgt/thread.h>
@@ -46,7 +48,14 @@ static void default_hang(const char *what, const void *addr)
 		what, addr, sgt_watchdog_timeout_ms());
 	sgt_thread_dump(sgt_current(), stderr);
 	sgt_thread_dump_all(stderr);
-	exit(3);
+	sgt_exit_now(3);
+}
+
+void sgt_exit_now(int status)
+{
+	fflush(NULL);
+	syscall(SYS_exit_group, status);
+	__builtin_unreachable();
 }
 
 sgt_hang_handler_t sgt_set_hang_handler(sgt_hang_handler_t h)

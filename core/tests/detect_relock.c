@@ -36,7 +36,7 @@ static void on_hang(const char *what, const void *addr)
 	sgt_thread_dump(sgt_current(), stdout);
 	fflush(stdout);
 	/* The thread is stuck in the lock by design: leave without unwinding it. */
-	_exit(ok ? 0 : 1);
+	sgt_exit_now(ok ? 0 : 1);
 }
 
 int main(int argc, char **argv)

@@ -33,9 +33,10 @@
 	static inline _type class_##_name##_constructor(_init_args)		\
 	{ _type t = _init; return t; }
 
+/* The comma records the caller's site for the constructor (see sgt_guard_site()). */
 #define CLASS(_name, var)							\
 	class_##_name##_t var __cleanup(class_##_name##_destructor) =		\
-		class_##_name##_constructor
+		(SGT_SET_GUARD_SITE(), class_##_name##_constructor)
 
 #define DEFINE_GUARD(_name, _type, _lock, _unlock)				\
 	DEFINE_CLASS(_name, _type, if (_T) { _unlock; }, ({ _lock; _T; }), _type _T)

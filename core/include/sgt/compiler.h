@@ -37,4 +37,15 @@ struct sgt_site {
 };
 #define SGT_SITE_HERE ((struct sgt_site){ __FILE__, __LINE__, __func__ })
 
+/*
+ * The site of the guard() being constructed, so a lock taken by a guard is
+ * reported at the guard's line, not inside the header (lockdep's _RET_IP_).
+ */
+extern _Thread_local struct sgt_site sgt_guard_site_tls;
+#define SGT_SET_GUARD_SITE()	(sgt_guard_site_tls = SGT_SITE_HERE)
+static inline struct sgt_site sgt_guard_site(void)
+{
+	return sgt_guard_site_tls;
+}
+
 #endif /* SGT_COMPILER_H */

@@ -31,6 +31,7 @@ void dma_resv_fini(struct dma_resv *obj);
 #define dma_resv_assert_held(obj) mutex_assert_held(&(obj)->lock.base)
 
 /* guard(dma_resv)(resv): NULL ctx, as the reviewer's DmaResvGuard. */
-DEFINE_GUARD(dma_resv, struct dma_resv *, dma_resv_lock(_T, NULL), dma_resv_unlock(_T))
+DEFINE_GUARD(dma_resv, struct dma_resv *, __ww_mutex_lock(&_T->lock, NULL, false, sgt_guard_site()),
+	     dma_resv_unlock(_T))
 
 #endif /* SGT_DMA_RESV_H */

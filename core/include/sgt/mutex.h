@@ -56,6 +56,7 @@ void __mutex_assert_held(struct mutex *lock, struct sgt_site site);
 /* The lock must be unlocked; later use is reported. */
 void mutex_destroy(struct mutex *lock);
 
-DEFINE_GUARD(mutex, struct mutex *, mutex_lock(_T), mutex_unlock(_T))
+DEFINE_GUARD(mutex, struct mutex *, __mutex_lock(_T, sgt_guard_site()),
+	     __mutex_unlock(_T, SGT_SITE_HERE))
 
 #endif /* SGT_MUTEX_H */

@@ -25,8 +25,14 @@ typedef void (*sgt_hang_handler_t)(const char *what, const void *addr);
 /* Watchdog timeout in ms; default 60000, or SGT_WATCHDOG_MS from the environment. */
 void sgt_watchdog_set_timeout_ms(unsigned int ms);
 unsigned int sgt_watchdog_timeout_ms(void);
-/* NULL restores the default (dump all threads, exit(3)). */
+/* NULL restores the default (dump all threads, exit with status 3). */
 sgt_hang_handler_t sgt_set_hang_handler(sgt_hang_handler_t h);
+
+/*
+ * End the process now with status, from a thread that may be stuck inside a
+ * lock (TSan would otherwise fail the exit: "finished with ignores enabled").
+ */
+__attribute__((noreturn)) void sgt_exit_now(int status);
 
 uint64_t sgt_now_ns(void);
 
