@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 
+#include <sgt/fault.h>
 #include <sgt/lockdep.h>
 #include <sgt/strategy.h>
 #include <sgt/violation.h>
@@ -204,4 +205,17 @@ int sgt_hazard_parse(const char *name, const struct sgt_hazard **h, char *err, s
 		return 0;
 	snprintf(err, len, "unknown hazard '%s': accepted are H1..H10", name);
 	return -EINVAL;
+}
+
+unsigned int sgt_hazard_apply(const struct sgt_hazard *h, bool *imported)
+{
+	*imported = h->imported;
+	if (h->devres_6_16_add_fails) {
+		struct sgt_fault_attr first = { .nth = 1, .times = -1 };
+
+		devres_set_model(DEVRES_6_16);
+		sgt_fault_set(SGT_FAULT_DEVM_ADD_ACTION, &first);
+	}
+	devres_set_release_nosync(h->release_nosync);
+	return h->obj_flag;
 }

@@ -6,6 +6,8 @@
  * Where a strategy carries a hazard (its ops->inherent, or a variant the test
  * switches on), the test asserts that the hazard is reported instead.
  */
+#include <stdio.h>
+
 #include <sgt/lockdep.h>
 #include <sgt/sched.h>
 #include <sgt/wait.h>
@@ -289,6 +291,35 @@ static void test_v19_lock_keeps_racers_out(void **state)
 	assert_no_violations();
 }
 
+static void test_hazard_catalogue(void **state)
+{
+	const struct sgt_hazard *h;
+	bool imported;
+	char err[128];
+
+	for (int i = H1; i <= H10; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "H%d", i);
+		assert_int_equal(sgt_hazard_parse(name, &h, err, sizeof(err)), 0);
+		assert_int_equal(h->id, i);
+	}
+	assert_int_equal(sgt_hazard_parse("H11", &h, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "H11"));
+	assert_int_equal(sgt_hazard_apply(sgt_hazard_find("h9"), &imported), SGT_HAZ(H9));
+	assert_int_equal(sgt_hazard_apply(sgt_hazard_find("H5"), &imported), 0);
+	assert_true(imported);
+	sgt_hazard_apply(sgt_hazard_find("H2"), &imported);
+	assert_int_equal(devres_get_model(), DEVRES_6_16);
+	assert_true(sgt_should_fail(SGT_FAULT_DEVM_ADD_ACTION));
+	/* Every strategy is found by its name; an unknown one is named in the error. */
+	for (int i = 0; sgt_strategies[i]; i++)
+		assert_ptr_equal(sgt_strategy_find(sgt_strategies[i]->name), sgt_strategies[i]);
+	assert_int_equal(sgt_strategy_parse("v20", &(const struct sgt_strategy_ops *){ 0 },
+					    err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'v20'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +335,7 @@ int main(void)
 		STRATEGY_TESTS(test_imported),
 		STRATEGY_TESTS(test_two_threads_populate_once),
 		STRATEGY_TEST(test_v19_lock_keeps_racers_out, v19),
+		STRATEGY_TEST(test_hazard_catalogue, fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,4 +136,12 @@ extern const struct sgt_hazard sgt_hazards[SGT_NR_HAZARDS];
 const struct sgt_hazard *sgt_hazard_find(const char *name);
 int sgt_hazard_parse(const char *name, const struct sgt_hazard **h, char *err, size_t len);
 
+/*
+ * Switch hazard h's variant on for what is created next: set the Devres
+ * model and fault it needs, the release flag, and return the object flags to
+ * pass to sgt_object_create() (0 if none).  *imported tells whether objects
+ * must be imports.  Inherent hazards need nothing: returns 0.
+ */
+unsigned int sgt_hazard_apply(const struct sgt_hazard *h, bool *imported);
+
 #endif /* SGT_STRATEGY_H */
