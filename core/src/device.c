@@ -36,12 +36,15 @@ void device_destroy(struct device *dev)
 
 int device_bind(struct device *dev)
 {
-	int unbound = DEVICE_UNBOUND;
-
-	guard(mutex)(&dev->lock);
-	if (!atomic_compare_exchange_strong(&dev->state, &unbound, DEVICE_BOUND))
+	guard(mutex)(&dev->lock);	/* bind and unbind are serialised by it */
+	if (atomic_load(&dev->state) != DEVICE_UNBOUND)
 		return -EBUSY;
+	/*
+	 * The new binding's number first, then "bound": a scope that sees the
+	 * device bound (seq_cst) sees this binding's number, never the last one.
+	 */
 	atomic_fetch_add(&dev->bind_count, 1);
+	atomic_store(&dev->state, DEVICE_BOUND);
 	return 0;
 }
 
@@ -91,5 +94,11 @@ int device_unbind(struct device *dev)
 	devres_release_all(dev);
 	dma_debug_check_unbound(dev);
 	atomic_store(&dev->state, DEVICE_UNBOUND);
+	wake_up_var(&dev->state);
 	return 0;
+}
+
+void device_wait_for_unbind(struct device *dev)
+{
+	wait_var_event(&dev->state, atomic_load(&dev->state) != DEVICE_UNBINDING);
 }

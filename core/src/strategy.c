@@ -20,6 +20,24 @@ const struct sgt_strategy_ops *const sgt_strategies[] = {
 	NULL,
 };
 
+const char *const sgt_outcome_name[SGT_OUT_NR] = {
+	[SGT_OUT_TABLE] = "table",
+	[SGT_OUT_ENODEV] = "-ENODEV",
+	[SGT_OUT_EINVAL_FOREIGN] = "-EINVAL (foreign device)",
+	[SGT_OUT_TABLE_FOREIGN] = "table on a foreign device",
+	[SGT_OUT_FAULT] = "injected error",
+	[SGT_OUT_DANGLING] = "dangling table",
+	[SGT_OUT_EINVAL_OWN] = "-EINVAL (own device)",
+	[SGT_OUT_OTHER_ERROR] = "other error",
+	[SGT_OUT_OWNED_TABLE] = "owned: table",
+	[SGT_OUT_OWNED_REVOKED] = "owned: revoked",
+};
+
+const char *const sgt_grade_name[] = {
+	[SGT_UNGRADED] = "UNGRADED", [SGT_ACCEPTABLE] = "acceptable",
+	[SGT_INTERESTING] = "interesting", [SGT_FORBIDDEN] = "FORBIDDEN",
+};
+
 const struct sgt_strategy_ops *sgt_strategy_find(const char *name)
 {
 	for (int i = 0; sgt_strategies[i]; i++)
@@ -39,6 +57,13 @@ int sgt_strategy_parse(const char *name, const struct sgt_strategy_ops **ops,
 	return -EINVAL;
 }
 
+static atomic_long objects_live;
+
+long sgt_objects_live(void)
+{
+	return atomic_load(&objects_live);
+}
+
 static struct sgt_object *sgt_object_alloc(const struct sgt_strategy_ops *ops,
 					   unsigned int hazards)
 {
@@ -49,6 +74,7 @@ static struct sgt_object *sgt_object_alloc(const struct sgt_strategy_ops *ops,
 	obj->ops = ops;
 	obj->hazards = hazards & ops->variants;
 	atomic_init(&obj->magic, SGT_OBJECT_LIVE);
+	atomic_fetch_add(&objects_live, 1);
 	return obj;
 }
 
@@ -76,6 +102,7 @@ struct sgt_object *sgt_object_import(const struct sgt_strategy_ops *ops,
 	int ret = drm_gem_shmem_init_imported(ddev, &obj->shmem, &exporter->shmem, &ops->funcs);
 
 	if (ret) {
+		atomic_fetch_sub(&objects_live, 1);
 		free(obj);
 		return ERR_PTR(ret);
 	}
@@ -140,6 +167,7 @@ void sgt_object_free(struct sgt_object *obj)
 
 	debug_check_no_locks_freed(obj, obj->ops->obj_size);
 	atomic_store_explicit(&obj->magic, SGT_OBJECT_FREED, memory_order_relaxed);
+	atomic_fetch_sub(&objects_live, 1);
 	free(quarantine_push(obj));
 	if (parent)
 		sgt_object_put(parent);	/* parent_resv_obj: ARef dropped with the box */

@@ -14,7 +14,11 @@
  *  H6  a resource is tagged with the device's bind generation; after an
  *      unbind and rebind it is stale, dropped, and populated again;
  *  H7  free waits until every map of the object has been dropped, so an
- *      unbind release in flight finishes before the object goes away.
+ *      unbind release in flight finishes before the object goes away; and
+ *      the mirror image: free drops its Devres inside a bound scope (or after
+ *      an unbind in progress has finished), because on devres-2026 an unbind
+ *      does not wait for a Devres::drop that won revoke_nosync(), and would
+ *      otherwise complete with that drop's unmap still in flight.
  * H2 cannot happen: no lock is held across Devres::new.  H8..H10 are misuses
  * this code does not make.
  */
@@ -152,14 +156,28 @@ static struct sg_table *fixed_sg_table(struct sgt_object *obj, const struct devi
 	return sgt_map_access(r->devres, dev);
 }
 
+/* Drop the Devres so that no unbind of dev completes while its map is being dropped. */
+static void fixed_drop_devres(struct devres *res, struct device *dev)
+{
+	struct device_bound b;
+
+	if (!device_bound_enter(dev, &b)) {
+		devres_drop(res);		/* unbind waits for our scope */
+		device_bound_exit(&b);
+		return;
+	}
+	device_wait_for_unbind(dev);		/* its release revokes the map */
+	devres_drop(res);
+}
+
 static void fixed_free(struct drm_gem_object *gem)
 {
 	struct fixed_object *o = to_fixed(container_of(gem, struct sgt_object, shmem.base));
 	/* Relaxed: the last reference is gone; kref_put's acquire ordered us. */
 	struct fixed_res *r = atomic_load_explicit(&o->res, memory_order_relaxed);
 
-	if (r && r->devres)
-		devres_drop(r->devres);				/* H1: before the release */
+	if (r && r->devres)					/* H1: before the release */
+		fixed_drop_devres(r->devres, sgt_object_device(&o->base));
 	/* H7: a release in flight drops the map later; wait for it. */
 	wait_var_event(&o->maps_live, atomic_load(&o->maps_live) == 0);
 	while (r) {
@@ -173,6 +191,11 @@ static void fixed_free(struct drm_gem_object *gem)
 	sgt_object_free(&o->base);
 }
 
+static const enum sgt_grade fixed_outcomes[SGT_OUT_NR] = {
+	SGT_COMMON_OUTCOMES,
+	[SGT_OUT_EINVAL_FOREIGN] = SGT_ACCEPTABLE,
+};
+
 const struct sgt_strategy_ops sgt_fixed_ops = {
 	.name = "fixed",
 	.kernel = "this project's proposal (v19 + fixes)",
@@ -180,6 +203,7 @@ const struct sgt_strategy_ops sgt_fixed_ops = {
 	.slow_path = "sgt_lock (mutex); repopulates after rebind",
 	.inherent = 0,
 	.variants = SGT_HAZ(H5) | SGT_HAZ(H10),
+	.outcomes = fixed_outcomes,
 	.obj_size = sizeof(struct fixed_object),
 	.funcs = { .free = fixed_free },
 	.init = fixed_init,

@@ -78,6 +78,11 @@ static void si_free(struct drm_gem_object *gem)
 	sgt_object_free(&o->base);
 }
 
+static const enum sgt_grade si_outcomes[SGT_OUT_NR] = {
+	SGT_COMMON_OUTCOMES,
+	[SGT_OUT_EINVAL_FOREIGN] = SGT_ACCEPTABLE,
+};
+
 const struct sgt_strategy_ops sgt_setonce_init_ops = {
 	.name = "setonce-init",
 	.kernel = "the follow-up asked for in the v12 review",
@@ -85,6 +90,7 @@ const struct sgt_strategy_ops sgt_setonce_init_ops = {
 	.slow_path = "SetOnce's own state machine (racers sleep); no mutex",
 	.inherent = SGT_HAZ(H3) | SGT_HAZ(H6) | SGT_HAZ(H7),
 	.variants = SGT_HAZ(H5) | SGT_HAZ(H10),
+	.outcomes = si_outcomes,
 	.obj_size = sizeof(struct setonce_init_object),
 	.funcs = { .free = si_free },
 	.init = si_init,

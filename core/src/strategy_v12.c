@@ -141,6 +141,16 @@ static void v12_free(struct drm_gem_object *gem)
 	sgt_object_free(&o->base);
 }
 
+/*
+ * No device check (H4): a foreign device gets a table, never -EINVAL, so
+ * -EINVAL (foreign) is left ungraded.  Owned handles exist in v12 only.
+ */
+static const enum sgt_grade v12_outcomes[SGT_OUT_NR] = {
+	SGT_COMMON_OUTCOMES,
+	[SGT_OUT_OWNED_TABLE] = SGT_ACCEPTABLE,
+	[SGT_OUT_OWNED_REVOKED] = SGT_ACCEPTABLE,
+};
+
 const struct sgt_strategy_ops sgt_v12_ops = {
 	.name = "v12",
 	.kernel = "v12 4/5 (21 Apr 2026), as posted",
@@ -148,6 +158,7 @@ const struct sgt_strategy_ops sgt_v12_ops = {
 	.slow_path = "dma_resv (NULL ctx); Devres::new under it",
 	.inherent = SGT_HAZ(H1) | SGT_HAZ(H3) | SGT_HAZ(H4) | SGT_HAZ(H6),
 	.variants = SGT_HAZ(H2) | SGT_HAZ(H5) | SGT_HAZ(H8) | SGT_HAZ(H10),
+	.outcomes = v12_outcomes,
 	.obj_size = sizeof(struct v12_object),
 	.funcs = { .free = v12_free },
 	.init = v12_init,

@@ -86,6 +86,11 @@ static void v12r_free(struct drm_gem_object *gem)
 	sgt_object_free(&o->base);
 }
 
+/* As v12, without owned handles. */
+static const enum sgt_grade v12r_outcomes[SGT_OUT_NR] = {
+	SGT_COMMON_OUTCOMES,
+};
+
 const struct sgt_strategy_ops sgt_v12_review_ops = {
 	.name = "v12-review",
 	.kernel = "v12 review rewrite (Courbot)",
@@ -93,6 +98,7 @@ const struct sgt_strategy_ops sgt_v12_review_ops = {
 	.slow_path = "dma_resv (NULL ctx); Devres::new under it; SetOnce::populate",
 	.inherent = SGT_HAZ(H1) | SGT_HAZ(H3) | SGT_HAZ(H4) | SGT_HAZ(H6),
 	.variants = SGT_HAZ(H2) | SGT_HAZ(H5) | SGT_HAZ(H10),
+	.outcomes = v12r_outcomes,
 	.obj_size = sizeof(struct v12_review_object),
 	.funcs = { .free = v12r_free },
 	.init = v12r_init,

@@ -104,6 +104,11 @@ static void v19_free(struct drm_gem_object *gem)
 	sgt_object_free(&o->base);
 }
 
+static const enum sgt_grade v19_outcomes[SGT_OUT_NR] = {
+	SGT_COMMON_OUTCOMES,
+	[SGT_OUT_EINVAL_FOREIGN] = SGT_ACCEPTABLE,	/* the device check */
+};
+
 const struct sgt_strategy_ops sgt_v19_ops = {
 	.name = "v19",
 	.kernel = "v19 4/4 (8 Jun 2026), V13..V19",
@@ -111,6 +116,7 @@ const struct sgt_strategy_ops sgt_v19_ops = {
 	.slow_path = "sgt_lock (mutex); SGTableMap::new takes resv",
 	.inherent = SGT_HAZ(H3) | SGT_HAZ(H6) | SGT_HAZ(H7),
 	.variants = SGT_HAZ(H5) | SGT_HAZ(H9) | SGT_HAZ(H10),
+	.outcomes = v19_outcomes,
 	.obj_size = sizeof(struct v19_object),
 	.funcs = { .free = v19_free },
 	.init = v19_init,

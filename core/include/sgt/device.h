@@ -43,6 +43,8 @@ void device_destroy(struct device *dev);
 int device_bind(struct device *dev);		/* 0, or -EBUSY if not unbound */
 int device_unbind(struct device *dev);		/* 0, or -ENODEV if not bound */
 bool device_is_bound(struct device *dev);
+/* Sleep (through the watchdog) while an unbind of dev is in progress. */
+void device_wait_for_unbind(struct device *dev);
 
 struct device_bound {
 	struct device *dev;	/* NULL: not bound */

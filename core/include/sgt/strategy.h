@@ -20,6 +20,39 @@ enum sgt_hazard_id { H1 = 1, H2, H3, H4, H5, H6, H7, H8, H9, H10, SGT_NR_HAZARDS
 
 struct sgt_object;
 
+/*
+ * What an accessor observes, jcstress style; each strategy grades every
+ * outcome it can produce.  An outcome left SGT_UNGRADED fails a run, as
+ * does a forbidden one.
+ */
+enum sgt_outcome {
+	SGT_OUT_TABLE,		/* a table, mapped for the caller's device */
+	SGT_OUT_ENODEV,		/* the device was unbinding or unbound */
+	SGT_OUT_EINVAL_FOREIGN,	/* -EINVAL for another device's object */
+	SGT_OUT_TABLE_FOREIGN,	/* a table handed out on a device that is not the object's */
+	SGT_OUT_FAULT,		/* an injected -ENOMEM or -EINTR, passed back */
+	SGT_OUT_DANGLING,	/* a table that is not (or no longer) mapped for the device */
+	SGT_OUT_EINVAL_OWN,	/* -EINVAL on the object's own device */
+	SGT_OUT_OTHER_ERROR,
+	SGT_OUT_OWNED_TABLE,	/* owned handle: try_access gave a mapped table */
+	SGT_OUT_OWNED_REVOKED,	/* owned handle: revoked by an unbind, try_access gave none */
+	SGT_OUT_NR
+};
+extern const char *const sgt_outcome_name[SGT_OUT_NR];
+
+enum sgt_grade { SGT_UNGRADED, SGT_ACCEPTABLE, SGT_INTERESTING, SGT_FORBIDDEN };
+extern const char *const sgt_grade_name[];
+
+/* The grades every port shares; a strategy adds what is its own. */
+#define SGT_COMMON_OUTCOMES						\
+	[SGT_OUT_TABLE] = SGT_ACCEPTABLE,				\
+	[SGT_OUT_ENODEV] = SGT_ACCEPTABLE,				\
+	[SGT_OUT_FAULT] = SGT_INTERESTING,				\
+	[SGT_OUT_TABLE_FOREIGN] = SGT_FORBIDDEN,			\
+	[SGT_OUT_DANGLING] = SGT_FORBIDDEN,				\
+	[SGT_OUT_EINVAL_OWN] = SGT_FORBIDDEN,				\
+	[SGT_OUT_OTHER_ERROR] = SGT_FORBIDDEN
+
 /* shmem::SGTable<T> of v12: an owned handle, holding a reference on the object. */
 struct sgt_owned {
 	struct sgt_object *obj;
@@ -32,6 +65,7 @@ struct sgt_strategy_ops {
 	const char *slow_path;
 	unsigned int inherent;		/* SGT_HAZ() of the hazards the faithful port carries */
 	unsigned int variants;		/* SGT_HAZ() of the hazard flags it accepts */
+	const enum sgt_grade *outcomes;	/* [SGT_OUT_NR]: the grade of each outcome */
 	size_t obj_size;
 	struct drm_gem_object_funcs funcs;	/* .free: the free callback */
 	void (*init)(struct sgt_object *obj);
@@ -104,6 +138,8 @@ void sgt_object_free(struct sgt_object *obj);
 bool sgt_object_check_alive(struct sgt_object *obj, const char *what);
 /* Really free every quarantined object (end of a test or a run). */
 void sgt_object_quarantine_flush(void);
+/* Objects created and not yet freed (the final leak check). */
+long sgt_objects_live(void);
 
 void sgt_owned_put(struct sgt_owned *owned);
 /*

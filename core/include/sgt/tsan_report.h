@@ -10,9 +10,20 @@
 
 #include <stdbool.h>
 
+#define SGT_TSAN_FRAMES 8
+
+/* One report, deduplicated by its type and the top frames of its first two stacks. */
+struct sgt_tsan_unique {
+	const char *type;
+	unsigned long count;
+	void *pcs[2][SGT_TSAN_FRAMES];	/* NULL-terminated when shorter */
+};
+
 bool sgt_tsan_enabled(void);
 unsigned long sgt_tsan_report_count(void);
 /* Reports whose TSan type is exactly type. */
 unsigned long sgt_tsan_report_count_of(const char *type);
+/* Copy up to max unique reports into out; returns how many there are (at most 32 kept). */
+int sgt_tsan_unique_reports(struct sgt_tsan_unique *out, int max);
 
 #endif /* SGT_TSAN_REPORT_H */

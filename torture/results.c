@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A run's result: shared memory, TSan reports, the verdict, the report and the JSON. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <sgt/tsan_report.h>
+
+#include "torture.h"
+
+const char *const torture_role_name[NR_ROLES] = {
+	[ROLE_CREATOR] = "Creators", [ROLE_ACCESSOR] = "Accessors",
+	[ROLE_REVOKER] = "Revokers", [ROLE_FREER] = "Freers",
+};
+
+struct torture_result *torture_result_map(void)
+{
+	void *p = mmap(NULL, sizeof(struct torture_result), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;	/* zeroed by the kernel */
+}
+
+/* "function file:line" for one code address, through addr2line. */
+static void symbolize(void *pc, char *buf, size_t len)
+{
+	Dl_info info;
+	char cmd[512];
+	FILE *p;
+
+	snprintf(buf, len, "%p", pc);
+	if (!dladdr(pc, &info) || !info.dli_fname)
+		return;
+	snprintf(cmd, sizeof(cmd), "addr2line -f -C -e '%s' %#lx 2>/dev/null", info.dli_fname,
+		 (unsigned long)((char *)pc - 1 - (char *)info.dli_fbase));
+	p = popen(cmd, "r");
+	if (!p)
+		return;
+	char func[256] = "", line[256] = "";
+	if (fgets(func, sizeof(func), p) && fgets(line, sizeof(line), p)) {
+		func[strcspn(func, "\n")] = 0;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(buf, len, "%s %s", func, strrchr(line, '/') ? strrchr(line, '/') + 1 : line);
+	}
+	pclose(p);
+}
+
+void torture_collect_tsan(struct torture_result *res)
+{
+	struct sgt_tsan_unique u[MAX_TSAN_UNIQUE];
+	int n = sgt_tsan_unique_reports(u, MAX_TSAN_UNIQUE);
+
+	res->tsan_reports = sgt_tsan_report_count();
+	res->nr_tsan_unique = n < MAX_TSAN_UNIQUE ? n : MAX_TSAN_UNIQUE;
+	for (int i = 0; i < res->nr_tsan_unique; i++) {
+		char *text = res->tsan_unique[i].text;
+		size_t used = 0, cap = sizeof(res->tsan_unique[i].text);
+
+		snprintf(res->tsan_unique[i].type, sizeof(res->tsan_unique[i].type), "%s", u[i].type);
+		res->tsan_unique[i].count = u[i].count;
+		for (int k = 0; k < 2 && used < cap; k++) {
+			for (int f = 0; f < 4 && u[i].pcs[k][f] && used < cap; f++) {
+				char sym[200];
+
+				symbolize(u[i].pcs[k][f], sym, sizeof(sym));
+				used += (size_t)snprintf(text + used, cap - used, "%s#%d %s\n",
+							 f ? "  " : (k ? "and " : ""), f, sym);
+			}
+		}
+	}
+}
+
+static unsigned long forbidden_outcomes(const struct torture_result *res,
+					const struct sgt_strategy_ops *ops)
+{
+	unsigned long n = 0;
+
+	for (int o = 0; o < SGT_OUT_NR; o++)
+		if (ops->outcomes[o] == SGT_FORBIDDEN || ops->outcomes[o] == SGT_UNGRADED)
+			n += atomic_load(&res->outcomes[o]);
+	return n;
+}
+
+static unsigned long total_violations(const struct torture_result *res)
+{
+	unsigned long n = 0;
+
+	for (int k = 0; k < SGT_V_NR; k++)
+		n += atomic_load(&res->violations[k]);
+	return n;
+}
+
+bool torture_result_failed(const struct torture_result *res, const struct sgt_strategy_ops *ops)
+{
+	return !res->finished || total_violations(res) || res->tsan_reports ||
+	       forbidden_outcomes(res, ops);
+}
+
+static void print_outcomes(const struct torture_result *res, const struct sgt_strategy_ops *ops,
+			   FILE *out)
+{
+	fprintf(out, "  %-28s %12s  %s\n", "observed", "occurrences", "expectation");
+	for (int o = 0; o < SGT_OUT_NR; o++) {
+		unsigned long n = atomic_load(&res->outcomes[o]);
+
+		if (n)
+			fprintf(out, "  %-28s %12lu  %s\n", sgt_outcome_name[o], n,
+				sgt_grade_name[ops->outcomes[o]]);
+	}
+}
+
+static void print_coverage(const struct torture_result *res, FILE *out)
+{
+	int n = atomic_load(&res->nr_windows);
+
+	if (!n)
+		return;
+	fprintf(out, "  %-24s %10s  %s\n", "race window", "entered", "with a conflicting window open");
+	for (int i = 0; i < n; i++)
+		fprintf(out, "  %-24s %10lu  %lu\n", res->windows[i].name,
+			atomic_load(&res->windows[i].entered),
+			atomic_load(&res->windows[i].contended));
+}
+
+static void print_problems(const struct torture_result *res, FILE *out)
+{
+	for (int k = 0; k < SGT_V_NR; k++) {
+		unsigned long n = atomic_load(&res->violations[k]);
+
+		if (n)
+			fprintf(out, "  violation %s x%lu, first: %s\n", sgt_violation_name[k], n,
+				res->first_violation[k]);
+	}
+	for (int i = 0; i < res->nr_tsan_unique; i++)
+		fprintf(out, "  ThreadSanitizer %s x%lu:\n%s", res->tsan_unique[i].type,
+			res->tsan_unique[i].count, res->tsan_unique[i].text);
+	if (res->exit_code == 3)
+		fprintf(out, "%s", res->dump);
+}
+
+void torture_print_result(const struct torture_result *res, const struct sgt_strategy_ops *ops,
+			  FILE *out)
+{
+	print_outcomes(res, ops, out);
+	print_coverage(res, out);
+	print_problems(res, out);
+}
+
+static json_t *result_json(const struct torture_result *res, const struct sgt_strategy_ops *ops)
+{
+	json_t *roles = json_object(), *viol = json_object(), *outc = json_object();
+	json_t *win = json_array(), *tsan = json_array();
+
+	for (int r = 0; r < NR_ROLES; r++) {
+		json_t *ops_a = json_array();
+		unsigned long total = 0, fails = 0;
+
+		for (int i = 0; i < MAX_PER_ROLE; i++) {
+			unsigned long n = atomic_load(&res->ops[r][i]);
+
+			total += n;
+			fails += atomic_load(&res->fails[r][i]);
+			if (n)
+				json_array_append_new(ops_a, json_integer((json_int_t)n));
+		}
+		json_object_set_new(roles, torture_role_name[r],
+				    json_pack("{s:I,s:I,s:o}", "ops", (json_int_t)total, "fails",
+					      (json_int_t)fails, "per_thread", ops_a));
+	}
+	for (int k = 0; k < SGT_V_NR; k++)
+		if (atomic_load(&res->violations[k]))
+			json_object_set_new(viol, sgt_violation_name[k],
+					    json_pack("{s:I,s:s}", "count",
+						      (json_int_t)atomic_load(&res->violations[k]),
+						      "first", res->first_violation[k]));
+	for (int o = 0; o < SGT_OUT_NR; o++)
+		if (atomic_load(&res->outcomes[o]))
+			json_object_set_new(outc, sgt_outcome_name[o],
+					    json_pack("{s:I,s:s}", "count",
+						      (json_int_t)atomic_load(&res->outcomes[o]),
+						      "expectation", sgt_grade_name[ops->outcomes[o]]));
+	for (int i = 0; i < atomic_load(&res->nr_windows); i++)
+		json_array_append_new(win, json_pack("{s:s,s:I,s:I}", "name", res->windows[i].name,
+			"entered", (json_int_t)atomic_load(&res->windows[i].entered),
+			"contended", (json_int_t)atomic_load(&res->windows[i].contended)));
+	for (int i = 0; i < res->nr_tsan_unique; i++)
+		json_array_append_new(tsan, json_pack("{s:s,s:I,s:s}", "type",
+			res->tsan_unique[i].type, "count", (json_int_t)res->tsan_unique[i].count,
+			"stacks", res->tsan_unique[i].text));
+	return json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o},"
+			 "s:{s:I,s:I,s:I},s:s}",
+			 "strategy", ops->name, "devres_model", res->model,
+			 "exit_reason", res->exit_reason[0] ? res->exit_reason : "crash",
+			 "exit_code", res->exit_code, "failed", torture_result_failed(res, ops),
+			 "duration", res->elapsed, "roles", roles, "violations", viol,
+			 "outcomes", outc, "windows", win,
+			 "tsan", "reports", (json_int_t)res->tsan_reports, "unique", tsan,
+			 "leaks", "objects", (json_int_t)res->objects_leaked,
+			 "pages", (json_int_t)res->pages_leaked,
+			 "mappings", (json_int_t)res->mappings_leaked,
+			 "watchdog_dump", res->dump);
+}
+
+static json_t *config_json(const struct torture_config *cfg)
+{
+	json_t *threads = json_object(), *faults = json_array();
+
+	for (int r = 0; r < NR_ROLES; r++)
+		json_object_set_new(threads, torture_role_name[r], json_integer(cfg->threads[r]));
+	for (int i = 0; i < cfg->nr_faults; i++)
+		json_array_append_new(faults, json_string(cfg->faults[i]));
+	return json_pack("{s:s?,s:o,s:i,s:i,s:f,s:I,s:o,s:f,s:f,s:f,s:i,s:b}",
+			 "hazard", cfg->hazard ? cfg->hazard->name : NULL, "threads", threads,
+			 "objects", cfg->objects, "devices", cfg->devices, "duration", cfg->duration,
+			 "seed", (json_int_t)cfg->seed, "faults", faults, "jitter", cfg->jitter,
+			 "stutter", cfg->stutter, "stat_interval", cfg->stat_interval,
+			 "watchdog", (int)cfg->watchdog, "imports", cfg->imports);
+}
+
+bool torture_write_json(const char *path, const struct torture_config *cfg,
+			struct torture_result *const *res,
+			const struct sgt_strategy_ops *const *ops, const enum devres_model *models,
+			int nr_runs, int verdict)
+{
+	json_t *runs = json_array(), *doc;
+	bool ok;
+
+	for (int i = 0; i < nr_runs; i++) {
+		json_t *r = result_json(res[i], ops[i]);
+		char replay[1024];
+
+		torture_replay_cmdline(cfg, ops[i], models[i], replay, sizeof(replay));
+		json_object_set_new(r, "replay", json_string(replay));
+		json_array_append_new(runs, r);
+	}
+	doc = json_pack("{s:o,s:o,s:i,s:s}", "config", config_json(cfg), "runs", runs,
+			"exit_code", verdict, "verdict", verdict ? "FAILURE" : "SUCCESS");
+	ok = doc && !json_dump_file(doc, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(doc);
+	return ok;
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One run, in the child: set up devices and the object pool, start the role
+ * threads, watch them (statistics, stutter, the progress watchdog), stop,
+ * tear down, and check that nothing leaked.  Everything it learns goes into
+ * the shared struct torture_result as it happens.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sgt/dma_map.h>
+#include <sgt/fault.h>
+#include <sgt/wait.h>
+
+#include "run.h"
+
+static struct torture_ctx *the_ctx;	/* for the violation and hang handlers */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+/* Every violation: counted into the shared result; the first of a kind kept and shown. */
+static void record_violation(const struct sgt_violation *v)
+{
+	struct torture_result *res = the_ctx->res;
+	int expected = 0;
+
+	atomic_fetch_add(&res->violations[v->kind], 1);
+	if (!atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1))
+		return;
+	snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
+		 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file, v->site.line,
+		 v->site.func);
+	if (!the_ctx->cfg->quiet)
+		fprintf(stderr, "sgtorture: VIOLATION %s: %s\n", sgt_violation_name[v->kind],
+			res->first_violation[v->kind]);
+}
+
+/* Watchdog: say who is stuck where, holding what; keep it in the result; exit 3. */
+static __attribute__((noreturn)) void watchdog_fire(const char *why)
+{
+	struct torture_result *res = the_ctx->res;
+	FILE *dump = fmemopen(res->dump, sizeof(res->dump) - 1, "w");
+
+	if (dump) {
+		fprintf(dump, "watchdog: %s\n", why);
+		for (int i = 0; i < the_ctx->nthreads; i++)
+			if (the_ctx->threads[i].sgt)
+				sgt_thread_dump(the_ctx->threads[i].sgt, dump);
+		fclose(dump);
+	}
+	fprintf(stderr, "sgtorture: %s", res->dump);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog");
+	res->exit_code = 3;
+	res->finished = true;
+	sgt_exit_now(3);
+}
+
+static void on_hang(const char *what, const void *addr)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "a thread waited for %s (%p) past the timeout", what, addr);
+	watchdog_fire(why);
+}
+
+static void stats_line(struct torture_ctx *ctx, double t, FILE *out)
+{
+	const struct torture_config *cfg = ctx->cfg;
+
+	fprintf(out, "sgtorture %s/%s t=%.1fs:", ctx->ops->name, ctx->res->model, t);
+	for (int r = 0; r < NR_ROLES; r++) {
+		unsigned long total = 0, fails = 0, max = 0, min = ~0ul;
+
+		if (!cfg->threads[r])
+			continue;
+		for (int i = 0; i < cfg->threads[r]; i++) {
+			unsigned long n = atomic_load(&ctx->res->ops[r][i]);
+
+			total += n;
+			fails += atomic_load(&ctx->res->fails[r][i]);
+			max = n > max ? n : max;
+			min = n < min ? n : min;
+		}
+		/* locktorture's flags: ??? for unfairness, !!! for failure. */
+		fprintf(out, " %s: Total: %lu Max/Min: %lu/%lu %sFail: %lu%s", torture_role_name[r],
+			total, max, min, max - min > max / 2 ? "??? " : "", fails,
+			fails ? " !!!" : "");
+	}
+	fputc('\n', out);
+}
+
+static void watch_progress(struct torture_ctx *ctx, unsigned long *seen, uint64_t *since,
+			   uint64_t now)
+{
+	for (int i = 0; i < ctx->nthreads; i++) {
+		unsigned long p = atomic_load_explicit(&ctx->threads[i].progress,
+						       memory_order_relaxed);
+
+		if (p != seen[i] || torture_stutter_paused()) {
+			seen[i] = p;
+			since[i] = now;
+		} else if (now - since[i] > ctx->cfg->watchdog * 1000000000ull) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "no progress in %s for %u s",
+				 ctx->threads[i].sgt ? ctx->threads[i].sgt->name : "a thread",
+				 ctx->cfg->watchdog);
+			watchdog_fire(why);
+		}
+	}
+}
+
+/* The controller: statistics, stutter and the watchdog until the time is up. */
+static void control(struct torture_ctx *ctx, uint64_t start)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	unsigned long seen[NR_ROLES * MAX_PER_ROLE] = { 0 };
+	uint64_t since[NR_ROLES * MAX_PER_ROLE], next_stat = start, now;
+
+	for (int i = 0; i < ctx->nthreads; i++)
+		since[i] = start;
+	torture_stutter_init(cfg->stutter, start);
+	while ((now = sgt_now_ns()) - start < (uint64_t)(cfg->duration * 1e9) && !interrupted) {
+		torture_stutter_tick(now);
+		watch_progress(ctx, seen, since, now);
+		if (cfg->stat_interval > 0 && now >= next_stat) {
+			if (now > start && !cfg->quiet)
+				stats_line(ctx, (double)(now - start) / 1e9, stdout);
+			next_stat = now + (uint64_t)(cfg->stat_interval * 1e9);
+		}
+		usleep(10000);
+	}
+}
+
+static void setup(struct torture_ctx *ctx, enum devres_model model)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	char err[200];
+
+	sgt_violations_reset();
+	sgt_violation_set_handler(record_violation);
+	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
+	sgt_set_hang_handler(on_hang);
+	sgt_fault_reset();
+	sgt_fault_seed(cfg->seed);
+	devres_set_model(model);
+	devres_set_release_nosync(false);
+	ctx->imports = cfg->imports;
+	if (cfg->hazard) {
+		bool imported;
+
+		ctx->obj_flags = sgt_hazard_apply(cfg->hazard, &imported);
+		ctx->imports |= imported;
+	}
+	for (int i = 0; i < cfg->nr_faults; i++)
+		sgt_fault_parse(cfg->faults[i], err, sizeof(err));	/* validated already */
+	for (int d = 0; d < ctx->ndev; d++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "gpu%d", d);
+		device_init(&ctx->dev[d], name);
+		device_bind(&ctx->dev[d]);
+		ctx->ddev[d].dev = &ctx->dev[d];
+	}
+	torture_pool_fill(ctx);
+}
+
+static void start_threads(struct torture_ctx *ctx)
+{
+	int n = 0;
+
+	for (int r = 0; r < NR_ROLES; r++) {
+		for (int i = 0; i < ctx->cfg->threads[r]; i++, n++) {
+			struct torture_thread *t = &ctx->threads[n];
+
+			t->ctx = ctx;
+			t->role = (enum torture_role)r;
+			t->idx = i;
+			torture_random_init(&t->rng, ctx->cfg->seed, (uint64_t)n);
+			pthread_create(&t->tid, NULL, torture_role_thread, t);
+		}
+	}
+}
+
+/* Joining is a wait too: a thread that does not stop within the watchdog time is stuck. */
+static void join_threads(struct torture_ctx *ctx)
+{
+	for (int i = 0; i < ctx->nthreads; i++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += ctx->cfg->watchdog;
+		if (pthread_timedjoin_np(ctx->threads[i].tid, NULL, &ts)) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "%s did not stop within %u s",
+				 ctx->threads[i].sgt ? ctx->threads[i].sgt->name : "a thread",
+				 ctx->cfg->watchdog);
+			watchdog_fire(why);
+		}
+	}
+}
+
+/* The final leak check: every object freed, every mapping gone, every page released. */
+static void teardown_and_check(struct torture_ctx *ctx)
+{
+	struct torture_result *res = ctx->res;
+
+	torture_pool_drain(ctx);
+	for (int d = 0; d < ctx->ndev; d++)
+		device_unbind(&ctx->dev[d]);
+	res->objects_leaked = sgt_objects_live();
+	res->pages_leaked = drm_gem_shmem_pages_live();
+	res->mappings_leaked = (long)dma_debug_mappings(NULL);
+	SGT_WARN_ON(SGT_V_LEAK, res->objects_leaked, "%ld objects never freed", res->objects_leaked);
+	SGT_WARN_ON(SGT_V_LEAK, res->pages_leaked, "%ld pages never released", res->pages_leaked);
+	SGT_WARN_ON(SGT_V_LEAK, res->mappings_leaked, "%ld DMA mappings never unmapped",
+		    res->mappings_leaked);
+	for (int d = 0; d < ctx->ndev; d++)
+		device_destroy(&ctx->dev[d]);
+	sgt_object_quarantine_flush();
+}
+
+int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
+		enum devres_model model, struct torture_result *res)
+{
+	struct torture_thread threads[NR_ROLES * MAX_PER_ROLE] = { 0 };
+	struct pool_slot *slots = calloc((size_t)cfg->objects, sizeof(*slots));
+	struct torture_ctx ctx = {
+		.cfg = cfg, .ops = ops, .res = res, .ndev = cfg->devices, .slots = slots,
+		.nslots = cfg->objects, .threads = threads,
+	};
+	uint64_t start;
+
+	for (int r = 0; r < NR_ROLES; r++)
+		ctx.nthreads += cfg->threads[r];
+	snprintf(res->strategy, sizeof(res->strategy), "%s", ops->name);
+	snprintf(res->model, sizeof(res->model), "%s", devres_model_name[model]);
+	the_ctx = &ctx;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	setup(&ctx, model);
+	torture_hook_install(res, cfg->jitter, cfg->seed);
+	start = sgt_now_ns();
+	if (cfg->inject_hang > 0)
+		ctx.hang_at_ns = start + (uint64_t)(cfg->inject_hang * 1e9);
+	start_threads(&ctx);
+	control(&ctx, start);
+	atomic_store(&ctx.stop, true);
+	join_threads(&ctx);
+	torture_hook_remove();
+	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
+	if (!cfg->quiet && cfg->stat_interval > 0)
+		stats_line(&ctx, res->elapsed, stdout);
+	teardown_and_check(&ctx);
+	free(slots);
+	torture_collect_tsan(res);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), interrupted ? "signal" : "completed");
+	return 0;
+}
