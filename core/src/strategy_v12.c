@@ -142,11 +142,14 @@ static void v12_free(struct drm_gem_object *gem)
 }
 
 /*
- * No device check (H4): a foreign device gets a table, never -EINVAL, so
- * -EINVAL (foreign) is left ungraded.  Owned handles exist in v12 only.
+ * No device check (H4): a foreign device that populates first gets a table
+ * (TABLE_FOREIGN, forbidden) and the object's own device then gets -EINVAL
+ * (EINVAL_OWN, forbidden).  Owned handles exist in v12 only.
  */
 static const enum sgt_grade v12_outcomes[SGT_OUT_NR] = {
 	SGT_COMMON_OUTCOMES,
+	/* Once populated on its own device, Devres::access refuses another. */
+	[SGT_OUT_EINVAL_FOREIGN] = SGT_ACCEPTABLE,
 	[SGT_OUT_OWNED_TABLE] = SGT_ACCEPTABLE,
 	[SGT_OUT_OWNED_REVOKED] = SGT_ACCEPTABLE,
 };

@@ -89,6 +89,8 @@ static void v12r_free(struct drm_gem_object *gem)
 /* As v12, without owned handles. */
 static const enum sgt_grade v12r_outcomes[SGT_OUT_NR] = {
 	SGT_COMMON_OUTCOMES,
+	/* Once populated on its own device, Devres::access refuses another. */
+	[SGT_OUT_EINVAL_FOREIGN] = SGT_ACCEPTABLE,
 };
 
 const struct sgt_strategy_ops sgt_v12_review_ops = {
