@@ -43,7 +43,9 @@ static void symbolize(void *pc, char *buf, size_t len)
 	if (fgets(func, sizeof(func), p) && fgets(line, sizeof(line), p)) {
 		func[strcspn(func, "\n")] = 0;
 		line[strcspn(line, "\n")] = 0;
-		snprintf(buf, len, "%s %s", func, strrchr(line, '/') ? strrchr(line, '/') + 1 : line);
+		/* Bounded: a C++-mangled name may be long; the file:line is what matters. */
+		snprintf(buf, len, "%.120s %.60s", func,
+			 strrchr(line, '/') ? strrchr(line, '/') + 1 : line);
 	}
 	pclose(p);
 }
@@ -53,19 +55,27 @@ void torture_collect_tsan(struct torture_result *res)
 	struct sgt_tsan_unique u[MAX_TSAN_UNIQUE];
 	int n = sgt_tsan_unique_reports(u, MAX_TSAN_UNIQUE);
 
-	res->tsan_reports = sgt_tsan_report_count();
 	res->nr_tsan_unique = n < MAX_TSAN_UNIQUE ? n : MAX_TSAN_UNIQUE;
+	for (int i = 0; i < res->nr_tsan_unique; i++) {
+		snprintf(res->tsan_unique[i].type, sizeof(res->tsan_unique[i].type), "%s", u[i].type);
+		res->tsan_unique[i].count = u[i].count;
+		memcpy(res->tsan_unique[i].pcs, u[i].pcs, sizeof(u[i].pcs));
+	}
+	res->tsan_reports = sgt_tsan_report_count();
+}
+
+/* The same binary at the same addresses (fork), so the parent's dladdr holds. */
+void torture_symbolize_tsan(struct torture_result *res)
+{
 	for (int i = 0; i < res->nr_tsan_unique; i++) {
 		char *text = res->tsan_unique[i].text;
 		size_t used = 0, cap = sizeof(res->tsan_unique[i].text);
 
-		snprintf(res->tsan_unique[i].type, sizeof(res->tsan_unique[i].type), "%s", u[i].type);
-		res->tsan_unique[i].count = u[i].count;
 		for (int k = 0; k < 2 && used < cap; k++) {
-			for (int f = 0; f < 4 && u[i].pcs[k][f] && used < cap; f++) {
+			for (int f = 0; f < 4 && res->tsan_unique[i].pcs[k][f] && used < cap; f++) {
 				char sym[200];
 
-				symbolize(u[i].pcs[k][f], sym, sizeof(sym));
+				symbolize(res->tsan_unique[i].pcs[k][f], sym, sizeof(sym));
 				used += (size_t)snprintf(text + used, cap - used, "%s#%d %s\n",
 							 f ? "  " : (k ? "and " : ""), f, sym);
 			}
@@ -193,7 +203,7 @@ static json_t *result_json(const struct torture_result *res, const struct sgt_st
 	return json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o},"
 			 "s:{s:I,s:I,s:I},s:s}",
 			 "strategy", ops->name, "devres_model", res->model,
-			 "exit_reason", res->exit_reason[0] ? res->exit_reason : "crash",
+			 "exit_reason", res->exit_reason[0] ? res->exit_reason : "not-run",
 			 "exit_code", res->exit_code, "failed", torture_result_failed(res, ops),
 			 "duration", res->elapsed, "roles", roles, "violations", viol,
 			 "outcomes", outc, "windows", win,

@@ -68,7 +68,8 @@ static void on_hang(const char *what, const void *addr)
 {
 	char why[160];
 
-	snprintf(why, sizeof(why), "a thread waited for %s (%p) past the timeout", what, addr);
+	snprintf(why, sizeof(why), "%s waited for %s (%p) past the timeout",
+		 sgt_current() ? sgt_current()->name : "a thread", what, addr);
 	watchdog_fire(why);
 }
 
@@ -132,6 +133,12 @@ static void control(struct torture_ctx *ctx, uint64_t start)
 	while ((now = sgt_now_ns()) - start < (uint64_t)(cfg->duration * 1e9) && !interrupted) {
 		torture_stutter_tick(now);
 		watch_progress(ctx, seen, since, now);
+		/*
+		 * Racy on purpose: a report being counted in another thread may
+		 * be copied half-done; the copy after the join is the exact
+		 * one, this one is what a crash leaves.
+		 */
+		torture_collect_tsan(ctx->res);
 		if (cfg->stat_interval > 0 && now >= next_stat) {
 			if (now > start && !cfg->quiet)
 				stats_line(ctx, (double)(now - start) / 1e9, stdout);

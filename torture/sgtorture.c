@@ -5,7 +5,10 @@
  * and problems, one "End of test" line echoing every parameter, the replay
  * command of every failure, a verdict table, and the JSON.
  */
+#define _GNU_SOURCE	/* sigabbrev_np */
 #include <signal.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +21,17 @@
 #include "torture.h"
 
 static volatile sig_atomic_t parent_interrupted;
+static volatile pid_t running_child;
 
+/*
+ * SIGINT/SIGTERM: pass it to the running child, which stops its threads and
+ * finishes its result (so --json still holds it), and run nothing more.
+ */
 static void parent_on_signal(int sig)
 {
 	parent_interrupted = 1;
+	if (running_child > 0)
+		kill(running_child, sig);
 }
 
 /* The child: run, settle its own verdict, leave without TSan's exit hooks. */
@@ -36,9 +46,40 @@ static __attribute__((noreturn)) void child(const struct torture_config *cfg,
 	sgt_exit_now(res->exit_code);
 }
 
+/*
+ * The parent's watchdog over the child's.  The child's own watchdog cannot
+ * fire when the child is stuck below it (a deadlock inside a sanitizer's
+ * runtime, a thread spinning with signals blocked): past the run's length
+ * plus twice the watchdog plus a minute for teardown and symbolizing, kill
+ * it and call it a hang.
+ */
+static int wait_child(const struct torture_config *cfg, pid_t pid, uint64_t start,
+		      struct torture_result *res)
+{
+	uint64_t limit = (uint64_t)((cfg->duration + 2.0 * cfg->watchdog + 60.0) * 1e9);
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+		if (sgt_now_ns() - start > limit) {
+			fprintf(stderr, "sgtorture: watchdog: the run of %s/%s did not end within "
+				"%.0f s; killed it\n", res->strategy, res->model, limit / 1e9);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog-killed");
+			res->exit_code = 3;
+			res->finished = true;	/* what it counted stands; the hang is the verdict */
+			return status;
+		}
+		usleep(20000);
+	}
+	return status;
+}
+
 static void run_one(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
 		    enum devres_model model, struct torture_result *res)
 {
+	uint64_t start;
 	int status;
 	pid_t pid;
 
@@ -47,18 +88,40 @@ static void run_one(const struct torture_config *cfg, const struct sgt_strategy_
 		torture_run(cfg, ops, model, res);
 		res->finished = true;
 		res->exit_code = torture_result_failed(res, ops) ? 1 : 0;
+		torture_symbolize_tsan(res);
 		return;
 	}
 	fflush(NULL);
+	start = sgt_now_ns();
 	pid = fork();
 	if (pid == 0)
 		child(cfg, ops, model, res);
-	while (waitpid(pid, &status, 0) < 0)
-		;	/* EINTR from our own SIGINT: the child stops itself */
-	if (!res->finished || WIFSIGNALED(status)) {
-		/* Crashed (a sanitizer abort, a segfault): what it counted is kept. */
-		snprintf(res->exit_reason, sizeof(res->exit_reason), "crash");
+	if (pid < 0) {
+		perror("sgtorture: fork");
+		snprintf(res->exit_reason, sizeof(res->exit_reason), "fork-failed");
 		res->exit_code = 1;
+		return;
+	}
+	running_child = pid;
+	status = wait_child(cfg, pid, start, res);
+	running_child = 0;
+	torture_symbolize_tsan(res);
+	if (!res->elapsed)	/* a watchdog exit or a crash did not time itself */
+		res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
+	if (!res->finished || WIFSIGNALED(status)) {
+		/*
+		 * Crashed (a segfault on memory a port freed, a sanitizer
+		 * abort): what it counted up to then is kept, and says why.
+		 */
+		if (WIFSIGNALED(status))
+			snprintf(res->exit_reason, sizeof(res->exit_reason), "crash-%s",
+				 sigabbrev_np(WTERMSIG(status)) ?: "signal");
+		else if (WEXITSTATUS(status) == 66)	/* TSan's exitcode, after its SEGV report */
+			snprintf(res->exit_reason, sizeof(res->exit_reason), "crash-sanitizer");
+		else if (strcmp(res->exit_reason, "watchdog"))
+			snprintf(res->exit_reason, sizeof(res->exit_reason), "crash-exit-%d",
+				 WEXITSTATUS(status));
+		res->exit_code = res->exit_code == 3 ? 3 : 1;
 		res->finished = false;
 	}
 }
@@ -97,11 +160,24 @@ static void verdict_table(const struct torture_config *cfg, struct torture_resul
 		for (int m = 0; m < cfg->nr_models; m++) {
 			const struct torture_result *r = res[s * cfg->nr_models + m];
 			const char *v = !r->exit_reason[0] ? "-" : r->exit_code == 3 ? "HANG" :
-					!r->finished ? "CRASH" : r->exit_code ? "FAIL" : "PASS";
+					!r->finished ? "CRASH" : r->exit_code ? "FAIL" :
+					!strcmp(r->exit_reason, "signal") ? "STOPPED" : "PASS";
 
 			printf(" %-12s", v);
 		}
 		putchar('\n');
+	}
+	/* What each failure was, so the table can be read without the log. */
+	for (int i = 0; i < cfg->nr_strategies * cfg->nr_models; i++) {
+		if (!res[i]->exit_code)
+			continue;
+		printf("  %s/%s:", res[i]->strategy, res[i]->model);
+		for (int k = 0; k < SGT_V_NR; k++)
+			if (atomic_load(&res[i]->violations[k]))
+				printf(" %s", sgt_violation_name[k]);
+		if (res[i]->tsan_reports)
+			printf(" tsan(%lu)", res[i]->tsan_reports);
+		printf(" [%s]\n", res[i]->exit_reason);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <sgt/strategy.h>
+#include <sgt/tsan_report.h>
 #include <sgt/violation.h>
 
 enum torture_role { ROLE_CREATOR, ROLE_ACCESSOR, ROLE_REVOKER, ROLE_FREER, NR_ROLES };
@@ -72,7 +73,8 @@ struct torture_result {
 	struct {
 		char type[32];
 		unsigned long count;
-		char text[1024];
+		void *pcs[2][SGT_TSAN_FRAMES];	/* raw, symbolized by the parent */
+		char text[1024];		/* symbolized */
 	} tsan_unique[MAX_TSAN_UNIQUE];
 	long objects_leaked, pages_leaked, mappings_leaked;
 	double elapsed;
@@ -84,8 +86,13 @@ struct torture_result {
 };
 
 struct torture_result *torture_result_map(void);
-/* In the child, at the end: copy TSan's deduplicated reports, symbolized. */
+/*
+ * In the child, every controller tick and at the end: copy TSan's count and
+ * deduplicated reports (raw frames) into the shared result, so a child that
+ * crashes still leaves them.  In the parent: symbolize them.
+ */
 void torture_collect_tsan(struct torture_result *res);
+void torture_symbolize_tsan(struct torture_result *res);
 /* Did this run fail on its own account (violations, TSan, outcomes, leaks)? */
 bool torture_result_failed(const struct torture_result *res, const struct sgt_strategy_ops *ops);
 void torture_print_result(const struct torture_result *res, const struct sgt_strategy_ops *ops,

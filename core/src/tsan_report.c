@@ -14,7 +14,11 @@ static _Atomic(const char *) types[MAX_TYPES];
 static atomic_ulong type_counts[MAX_TYPES];
 static atomic_ulong total;
 
-/* TSan reports one at a time (under its report lock): no lock of our own needed. */
+/*
+ * TSan reports one at a time (under its report lock): no lock of our own
+ * needed.  TSan cannot see that lock, so the hook's own accesses are hidden
+ * from it (see __tsan_on_report), or two reports in two threads would race.
+ */
 static struct sgt_tsan_unique uniques[MAX_UNIQUE];
 static __attribute__((unused)) uint64_t unique_hash[MAX_UNIQUE];
 static atomic_int nr_unique;
@@ -59,6 +63,8 @@ int __tsan_get_report_mop(void *report, unsigned long idx, int *tid, void **addr
 int __tsan_get_report_stack(void *report, unsigned long idx, void **trace,
 			    unsigned long trace_size);
 void __tsan_on_report(void *report);
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
 
 /* The report's first two stacks: its memory accesses, or else its plain stacks. */
 static void report_stacks(void *report, int mops, void *pcs[2][SGT_TSAN_FRAMES])
@@ -127,11 +133,19 @@ void __tsan_on_report(void *report)
 
 	void *pcs[2][SGT_TSAN_FRAMES];
 
+	/*
+	 * The hook runs inside TSan's report, holding its registry lock.  Were
+	 * TSan to check the accesses below, the second report's read of what
+	 * the first one wrote would be a race reported from inside a report:
+	 * a self-deadlock on that lock.  Ignore this thread's accesses here.
+	 */
+	__tsan_ignore_thread_begin();
 	__tsan_get_report_data(report, &description, &count, &stacks, &mops, &locs,
 			       &mutexes, &threads, &tids, &sleep, 0);
 	atomic_fetch_add(&total, 1);
 	count_type(description);
 	report_stacks(report, mops, pcs);
 	count_unique(description, pcs);
+	__tsan_ignore_thread_end();
 }
 #endif
