@@ -159,7 +159,8 @@ void torture_print_result(const struct torture_result *res, const struct sgt_str
 	print_problems(res, out);
 }
 
-static json_t *result_json(const struct torture_result *res, const struct sgt_strategy_ops *ops)
+static json_t *result_json(const struct torture_config *cfg, const struct torture_result *res,
+			   const struct sgt_strategy_ops *ops)
 {
 	json_t *roles = json_object(), *viol = json_object(), *outc = json_object();
 	json_t *win = json_array(), *tsan = json_array();
@@ -167,18 +168,19 @@ static json_t *result_json(const struct torture_result *res, const struct sgt_st
 	for (int r = 0; r < NR_ROLES; r++) {
 		json_t *ops_a = json_array();
 		unsigned long total = 0, fails = 0;
+		int n = cfg->threads[r];
+		double secs = res->elapsed > 0 ? res->elapsed : 1;
 
-		for (int i = 0; i < MAX_PER_ROLE; i++) {
-			unsigned long n = atomic_load(&res->ops[r][i]);
-
-			total += n;
+		for (int i = 0; i < n; i++) {
+			total += atomic_load(&res->ops[r][i]);
 			fails += atomic_load(&res->fails[r][i]);
-			if (n)
-				json_array_append_new(ops_a, json_integer((json_int_t)n));
+			json_array_append_new(ops_a, json_integer((json_int_t)atomic_load(&res->ops[r][i])));
 		}
 		json_object_set_new(roles, torture_role_name[r],
-				    json_pack("{s:I,s:I,s:o}", "ops", (json_int_t)total, "fails",
-					      (json_int_t)fails, "per_thread", ops_a));
+				    json_pack("{s:I,s:I,s:o,s:f,s:f}", "ops", (json_int_t)total,
+					      "fails", (json_int_t)fails, "per_thread", ops_a,
+					      "per_second", total / secs,
+					      "per_thread_per_second", n ? total / secs / n : 0.0));
 	}
 	for (int k = 0; k < SGT_V_NR; k++)
 		if (atomic_load(&res->violations[k]))
@@ -239,7 +241,7 @@ bool torture_write_json(const char *path, const struct torture_config *cfg,
 	bool ok;
 
 	for (int i = 0; i < nr_runs; i++) {
-		json_t *r = result_json(res[i], ops[i]);
+		json_t *r = result_json(cfg, res[i], ops[i]);
 		char replay[1024];
 
 		torture_replay_cmdline(cfg, ops[i], models[i], replay, sizeof(replay));

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
+#include <sgt/cleanup.h>
 #include <sgt/device.h>
 #include <sgt/dma_map.h>
+#include <sgt/tsan.h>
 #include <sgt/violation.h>
 
 #define DMA_DEV_SHIFT	40
@@ -19,20 +22,63 @@ struct dma_mapping {
 	struct dma_mapping *next;
 };
 
-/* One lock for the registry, as dma-debug's hash lock; never held across calls out. */
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct dma_mapping *buckets[NR_BUCKETS];	/* under registry_lock */
-static uint64_t next_cookie = 1;			/* under registry_lock */
+/*
+ * As dma-debug's hash: a lock per bucket, so accessors checking different
+ * tables do not serialize on the oracle; never held across calls out.
+ */
+struct hash_bucket {
+	pthread_mutex_t lock;
+	struct dma_mapping *list;	/* under lock */
+} __attribute__((aligned(64)));		/* one cache line each: no false sharing */
 
-static struct dma_mapping **bucket_of(uint64_t cookie)
+static struct hash_bucket buckets[NR_BUCKETS];
+static pthread_once_t buckets_once = PTHREAD_ONCE_INIT;
+/* Relaxed: a cookie only needs to be unique, it orders nothing. */
+static atomic_ullong next_cookie = 1;
+
+static void buckets_init(void)
 {
+	for (int b = 0; b < NR_BUCKETS; b++)
+		pthread_mutex_init(&buckets[b].lock, NULL);
+}
+
+static struct hash_bucket *bucket_of(uint64_t cookie)
+{
+	pthread_once(&buckets_once, buckets_init);
 	return &buckets[(cookie * 0x9e3779b97f4a7c15ull) >> 56];
 }
 
-/* Under registry_lock. */
-static struct dma_mapping *find_mapping(uint64_t cookie)
+/*
+ * The oracle must not order the program it watches: were TSan to see the
+ * bucket locks, an unmap and a later check of the same table would be
+ * ordered through them, and a race between the port's free and the
+ * accessor's use would go unreported.  So the registry's own accesses and
+ * its lock are hidden from TSan while a bucket is held.
+ */
+struct bucket_guard {
+	struct hash_bucket *b;
+};
+
+static inline struct bucket_guard bucket_lock(struct hash_bucket *b)
 {
-	for (struct dma_mapping *m = *bucket_of(cookie); m; m = m->next)
+	sgt_tsan_oracle_begin();
+	pthread_mutex_lock(&b->lock);
+	return (struct bucket_guard){ b };
+}
+
+static inline void bucket_unlock(struct bucket_guard *g)
+{
+	pthread_mutex_unlock(&g->b->lock);
+	sgt_tsan_oracle_end();
+}
+
+DEFINE_CLASS(bucket, struct bucket_guard, bucket_unlock(&_T), bucket_lock(b),
+	     struct hash_bucket *b)
+
+/* Under the bucket's lock. */
+static struct dma_mapping *find_mapping(struct hash_bucket *b, uint64_t cookie)
+{
+	for (struct dma_mapping *m = b->list; m; m = m->next)
 		if (m->cookie == cookie)
 			return m;
 	return NULL;
@@ -75,11 +121,11 @@ int dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 	m->sgt = sgt;
 	m->nents = sgt->nents;
 	m->dmabuf = attrs & DMA_ATTR_SGT_DMABUF;
-	pthread_mutex_lock(&registry_lock);
-	m->cookie = next_cookie++;
-	m->next = *bucket_of(m->cookie);
-	*bucket_of(m->cookie) = m;
-	pthread_mutex_unlock(&registry_lock);
+	m->cookie = atomic_fetch_add_explicit(&next_cookie, 1, memory_order_relaxed);
+	scoped_class(bucket, g, bucket_of(m->cookie)) {
+		m->next = g.b->list;
+		g.b->list = m;
+	}
 	sgt->dma_cookie = m->cookie;
 	return 0;
 }
@@ -93,16 +139,16 @@ void dma_unmap_sgtable(struct device *dev, struct sg_table *sgt,
 		sgt_violation(SGT_V_DOUBLE_UNMAP, "dma_unmap_sgtable(%s, NULL)", dev->name);
 		return;
 	}
-	pthread_mutex_lock(&registry_lock);
-	for (pp = bucket_of(sgt->dma_cookie); *pp; pp = &(*pp)->next) {
-		if ((*pp)->cookie == sgt->dma_cookie && (*pp)->sgt == sgt) {
-			m = *pp;
-			if (m->dev == dev)
-				*pp = m->next;
-			break;
+	scoped_class(bucket, g, bucket_of(sgt->dma_cookie)) {
+		for (pp = &g.b->list; *pp; pp = &(*pp)->next) {
+			if ((*pp)->cookie == sgt->dma_cookie && (*pp)->sgt == sgt) {
+				m = *pp;
+				if (m->dev == dev)
+					*pp = m->next;
+				break;
+			}
 		}
 	}
-	pthread_mutex_unlock(&registry_lock);
 	if (!m) {
 		sgt_violation(SGT_V_DOUBLE_UNMAP, "unmapping sg_table %p on %s: not mapped",
 			      (void *)sgt, dev->name);
@@ -127,12 +173,13 @@ int dma_debug_check_sgtable(struct device *dev, const struct sg_table *sgt)
 			      dev->name);
 		return -EFAULT;
 	}
-	pthread_mutex_lock(&registry_lock);
-	struct dma_mapping *m = find_mapping(sgt->dma_cookie);
-	found = m && m->sgt == sgt;
-	if (found)
-		mapped_for = m->dev;
-	pthread_mutex_unlock(&registry_lock);
+	scoped_class(bucket, g, bucket_of(sgt->dma_cookie)) {
+		struct dma_mapping *m = find_mapping(g.b, sgt->dma_cookie);
+
+		found = m && m->sgt == sgt;
+		if (found)
+			mapped_for = m->dev;
+	}
 
 	if (!found) {
 		sgt_violation(SGT_V_USE_AFTER_UNMAP, "access through unmapped sg_table %p on %s",
@@ -158,11 +205,13 @@ static unsigned long count_mappings(const struct device *dev, bool dmabuf_too)
 {
 	unsigned long n = 0;
 
-	pthread_mutex_lock(&registry_lock);
-	for (int b = 0; b < NR_BUCKETS; b++)
-		for (struct dma_mapping *m = buckets[b]; m; m = m->next)
+	pthread_once(&buckets_once, buckets_init);
+	for (int b = 0; b < NR_BUCKETS; b++) {
+		CLASS(bucket, g)(&buckets[b]);
+
+		for (struct dma_mapping *m = g.b->list; m; m = m->next)
 			n += (!dev || m->dev == dev) && (dmabuf_too || !m->dmabuf);
-	pthread_mutex_unlock(&registry_lock);
+	}
 	return n;
 }
 
@@ -185,8 +234,7 @@ bool dma_debug_mapping_live(uint64_t cookie)
 {
 	bool live;
 
-	pthread_mutex_lock(&registry_lock);
-	live = find_mapping(cookie) != NULL;
-	pthread_mutex_unlock(&registry_lock);
+	scoped_class(bucket, g, bucket_of(cookie))
+		live = find_mapping(g.b, cookie) != NULL;
 	return live;
 }

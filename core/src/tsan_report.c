@@ -63,8 +63,6 @@ int __tsan_get_report_mop(void *report, unsigned long idx, int *tid, void **addr
 int __tsan_get_report_stack(void *report, unsigned long idx, void **trace,
 			    unsigned long trace_size);
 void __tsan_on_report(void *report);
-void __tsan_ignore_thread_begin(void);
-void __tsan_ignore_thread_end(void);
 
 /* The report's first two stacks: its memory accesses, or else its plain stacks. */
 static void report_stacks(void *report, int mops, void *pcs[2][SGT_TSAN_FRAMES])

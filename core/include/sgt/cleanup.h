@@ -46,4 +46,8 @@
 #define scoped_guard(_name, args...)						\
 	for (CLASS(_name, scope)(args), *done = NULL; !done; done = (void *)1)
 
+/* As the kernel's: a class instance named var, live for the next statement. */
+#define scoped_class(_name, var, args...)					\
+	for (CLASS(_name, var)(args), *__done = NULL; !__done; __done = (void *)1)
+
 #endif /* SGT_CLEANUP_H */

@@ -22,6 +22,25 @@
 #define sgt_tsan_mutex_post_unlock(a, f)	__tsan_mutex_post_unlock((a), (f))
 #define sgt_tsan_acquire(a)			__tsan_acquire(a)
 #define sgt_tsan_release(a)			__tsan_release(a)
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+void AnnotateIgnoreSyncBegin(const char *file, int line);
+void AnnotateIgnoreSyncEnd(const char *file, int line);
+/*
+ * An oracle's own bookkeeping (the DMA registry): TSan neither checks its
+ * accesses nor learns happens-before from its locks, so watching the
+ * program does not order it.
+ */
+#define sgt_tsan_oracle_begin()						\
+	do {								\
+		__tsan_ignore_thread_begin();				\
+		AnnotateIgnoreSyncBegin(__FILE__, __LINE__);		\
+	} while (0)
+#define sgt_tsan_oracle_end()						\
+	do {								\
+		AnnotateIgnoreSyncEnd(__FILE__, __LINE__);		\
+		__tsan_ignore_thread_end();				\
+	} while (0)
 #else
 #define SGT_TSAN_ON 0
 #define __tsan_mutex_try_lock		0
@@ -35,6 +54,8 @@
 #define sgt_tsan_mutex_post_unlock(a, f)	((void)(a))
 #define sgt_tsan_acquire(a)			((void)(a))
 #define sgt_tsan_release(a)			((void)(a))
+#define sgt_tsan_oracle_begin()			do { } while (0)
+#define sgt_tsan_oracle_end()			do { } while (0)
 #endif
 
 #endif /* SGT_TSAN_H */
