@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <sgt/fault.h>
+#include <sgt/tsan_report.h>
 
 #include "torture.h"
 
@@ -16,6 +17,9 @@ static const char *const role_opt[NR_ROLES] = { "creators", "accessors", "revoke
 
 static const char help_text[] =
 "usage: sgtorture [OPTION]...\n"
+"       sgtorture repro ID [OPTION]...   run hazard ID's smallest configuration until\n"
+"                                        its oracle fires; repro --list: the catalogue\n"
+"       sgtorture hunt ID [OPTION]...    time-to-detect of hazard ID over --seeds seeds\n"
 "Race creation, access and revocation of DRM GEM shmem sg tables; report what broke.\n"
 "\n"
 "  --strategy LIST       v12, v12-review, v19, setonce-init, fixed, a comma list, or all\n"
@@ -45,9 +49,20 @@ static const char help_text[] =
 "  --no-fork             run in this process (one strategy and model only; for gdb)\n"
 "  --inject-hang SECONDS make accessor 0 hang holding a resv after SECONDS (tests the\n"
 "                        watchdog; default: 0, off)\n"
+"  --until ORACLE        stop the run when ORACLE first fires: a violation kind\n"
+"                        (use-after-free, page-count, ...) or tsan (default: never)\n"
+"  --timeline            keep and print the threads' last events before the first\n"
+"                        report (default: off; on for repro and hunt)\n"
 "  --help                this text\n"
 "\n"
-"Exit status: 0 clean, 1 a violation or a sanitizer report, 2 bad usage, 3 watchdog.\n";
+"repro and hunt take the options above to override the hazard's configuration\n"
+"(--strategy fixed runs the same configuration on the fixed strategy), and:\n"
+"  --budget SECONDS      repro: time for all attempts; hunt: per seed (default: 60, 10)\n"
+"  --seeds N             hunt: how many seeds, from --seed on (default: 10)\n"
+"  --list                repro: print the hazard catalogue\n"
+"\n"
+"Exit status: 0 clean, 1 a violation or a sanitizer report, 2 bad usage, 3 watchdog.\n"
+"repro: 0 found, 1 not found within the budget.  hunt: 0 every seed found it, else 1.\n";
 
 static __attribute__((noreturn, format(printf, 1, 2))) void usage_error(const char *fmt, ...)
 {
@@ -84,6 +99,95 @@ static long parse_long(const char *opt, const char *arg, long min, long max)
 	if (errno || end == arg || *end || v < min || v > max)
 		usage_error("%s '%s': accepted is a whole number from %ld to %ld", opt, arg, min, max);
 	return v;
+}
+
+static uint64_t parse_seed(const char *arg)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || *arg == '-')
+		usage_error("--seed '%s': accepted is a whole number from 0 to %llu", arg,
+			    (unsigned long long)UINT64_MAX);
+	return v;
+}
+
+static int parse_oracle(const char *arg)
+{
+	if (!strcmp(arg, "tsan"))
+		return STOP_ON_TSAN;
+	if (!strcmp(arg, "never"))
+		return STOP_NEVER;
+	for (int k = 0; k < SGT_V_NR; k++)
+		if (!strcmp(arg, sgt_violation_name[k]))
+			return k;
+	char kinds[1024];
+	int n = 0;
+
+	for (int k = 0; k < SGT_V_NR; k++)
+		n += snprintf(kinds + n, sizeof(kinds) - (size_t)n, "%s, ", sgt_violation_name[k]);
+	usage_error("--until '%s': accepted are %stsan, or never", arg, kinds);
+}
+
+static void need_mode(const struct torture_config *cfg, const char *opt)
+{
+	if (cfg->mode == MODE_RUN)
+		usage_error("%s belongs to repro and hunt: sgtorture repro|hunt ID %s ...", opt, opt);
+}
+
+/*
+ * "sgtorture repro ID ..." / "sgtorture hunt ID ...": the hazard's
+ * configuration first, so the options after it override it.
+ */
+static void parse_mode(struct torture_config *cfg, int *argc, char ***argv)
+{
+	const char *verb = *argc > 1 ? (*argv)[1] : "";
+	const char *id;
+
+	if (!strcmp(verb, "repro"))
+		cfg->mode = MODE_REPRO;
+	else if (!strcmp(verb, "hunt"))
+		cfg->mode = MODE_HUNT;
+	else
+		return;
+	cfg->budget = cfg->mode == MODE_REPRO ? 60 : 10;
+	cfg->seeds = 10;
+	id = *argc > 2 ? (*argv)[2] : NULL;
+	if (id && !strcmp(id, "--list") && cfg->mode == MODE_REPRO) {
+		repro_list(stdout);
+		exit(0);
+	}
+	if (!id || id[0] == '-')
+		usage_error("%s: which hazard? accepted are H1..H10 (sgtorture repro --list)", verb);
+	cfg->repro = repro_find(id);
+	if (!cfg->repro)
+		usage_error("%s: unknown hazard '%s': accepted are H1..H10 (sgtorture repro --list)",
+			    verb, id);
+	repro_apply(cfg->repro, cfg);
+	/* getopt_long sees argv[0] and the options after the id. */
+	(*argv)[2] = (*argv)[0];
+	*argv += 2;
+	*argc -= 2;
+}
+
+/* repro/hunt: one run at a time; a TSan oracle needs the TSan build. */
+static void check_repro(struct torture_config *cfg)
+{
+	if (cfg->nr_strategies != 1 || cfg->nr_models != 1)
+		usage_error("repro and hunt run one strategy on one devres model; %d x %d were asked for",
+			    cfg->nr_strategies, cfg->nr_models);
+	if (cfg->stop_on == STOP_ON_TSAN && !sgt_tsan_enabled())
+		usage_error("%s's oracle is ThreadSanitizer: run the tsan build's sgtorture "
+			    "(build/tsan/torture/sgtorture %s %s)",
+			    cfg->repro->id, cfg->mode == MODE_REPRO ? "repro" : "hunt", cfg->repro->id);
+	if (cfg->stop_on == STOP_NEVER)
+		usage_error("repro and hunt need an oracle to wait for: --until never was given");
+	/* The variant belongs to the port: a strategy without it runs the configuration plain. */
+	if (cfg->hazard && cfg->hazard->obj_flag &&
+	    !(cfg->strategies[0]->variants & cfg->hazard->obj_flag))
+		cfg->hazard = NULL;
 }
 
 static void parse_strategies(struct torture_config *cfg, char *arg)
@@ -178,6 +282,7 @@ static void defaults(struct torture_config *cfg, const char *argv0)
 	cfg->stat_interval = 1;
 	cfg->watchdog = 10;
 	cfg->seed = (uint64_t)time(NULL) * 2654435761u;
+	cfg->stop_on = STOP_NEVER;
 }
 
 void torture_parse(int argc, char **argv, struct torture_config *cfg)
@@ -193,12 +298,16 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		{ "watchdog", required_argument, 0, 'w' }, { "json", required_argument, 0, 'J' },
 		{ "quiet", no_argument, 0, 'q' }, { "no-fork", no_argument, 0, 'n' },
 		{ "inject-hang", required_argument, 0, 'X' }, { "help", no_argument, 0, 'h' },
+		{ "until", required_argument, 0, 'U' }, { "timeline", no_argument, 0, 'T' },
+		{ "budget", required_argument, 0, 'B' }, { "seeds", required_argument, 0, 'N' },
+		{ "list", no_argument, 0, 'L' },
 		{ 0 },
 	};
 	char err[200];
 	int c;
 
 	defaults(cfg, argv[0]);
+	parse_mode(cfg, &argc, &argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -213,7 +322,7 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		case 'd': cfg->devices = (int)parse_long("--devices", optarg, 1, 8); break;
 		case 'D': cfg->duration = parse_double("--duration", optarg, 0.001, 86400,
 						       "a number of seconds > 0"); break;
-		case 'S': cfg->seed = strtoull(optarg, NULL, 0); break;
+		case 'S': cfg->seed = parse_seed(optarg); break;
 		case 'f': parse_fault(cfg, optarg); break;
 		case 'u': cfg->stutter = parse_double("--stutter", optarg, 0, 3600,
 						      "a number of seconds >= 0"); break;
@@ -229,6 +338,14 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		case 'X': cfg->inject_hang = parse_double("--inject-hang", optarg, 0, 3600,
 							  "a number of seconds >= 0"); break;
 		case 'h': fputs(help_text, stdout); exit(0);
+		case 'U': cfg->stop_on = parse_oracle(optarg); break;
+		case 'T': cfg->timeline = true; break;
+		case 'B': need_mode(cfg, "--budget");
+			cfg->budget = parse_double("--budget", optarg, 0.1, 86400,
+						   "a number of seconds >= 0.1"); break;
+		case 'N': need_mode(cfg, "--seeds");
+			cfg->seeds = (int)parse_long("--seeds", optarg, 1, 100000); break;
+		case 'L': need_mode(cfg, "--list"); repro_list(stdout); exit(0);
 		default:
 			usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -238,6 +355,8 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 	if (cfg->no_fork && cfg->nr_strategies * cfg->nr_models != 1)
 		usage_error("--no-fork runs one strategy and model; %d runs were asked for",
 			    cfg->nr_strategies * cfg->nr_models);
+	if (cfg->mode != MODE_RUN)
+		check_repro(cfg);
 	check_hazard(cfg);
 }
 
@@ -267,5 +386,9 @@ void torture_replay_cmdline(const struct torture_config *cfg,
 		ADD(" --watchdog %u", cfg->watchdog);
 	if (cfg->inject_hang > 0)
 		ADD(" --inject-hang %g", cfg->inject_hang);
+	if (cfg->stop_on != STOP_NEVER)
+		ADD(" --until %s", repro_oracle_name(cfg->stop_on));
+	if (cfg->timeline)
+		ADD(" --timeline");
 #undef ADD
 }

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -59,6 +60,7 @@ void torture_collect_tsan(struct torture_result *res)
 	for (int i = 0; i < res->nr_tsan_unique; i++) {
 		snprintf(res->tsan_unique[i].type, sizeof(res->tsan_unique[i].type), "%s", u[i].type);
 		res->tsan_unique[i].count = u[i].count;
+		res->tsan_unique[i].first_ns = u[i].first_ns - res->start_ns;
 		memcpy(res->tsan_unique[i].pcs, u[i].pcs, sizeof(u[i].pcs));
 	}
 	res->tsan_reports = sgt_tsan_report_count();
@@ -71,14 +73,36 @@ void torture_symbolize_tsan(struct torture_result *res)
 		char *text = res->tsan_unique[i].text;
 		size_t used = 0, cap = sizeof(res->tsan_unique[i].text);
 
+		if (res->tsan_unique[i].symbolized)
+			continue;
+		res->tsan_unique[i].symbolized = true;
 		for (int k = 0; k < 2 && used < cap; k++) {
-			for (int f = 0; f < 4 && res->tsan_unique[i].pcs[k][f] && used < cap; f++) {
+			for (int f = 0; f < SGT_TSAN_FRAMES && res->tsan_unique[i].pcs[k][f] && used < cap; f++) {
 				char sym[200];
 
 				symbolize(res->tsan_unique[i].pcs[k][f], sym, sizeof(sym));
 				used += (size_t)snprintf(text + used, cap - used, "%s#%d %s\n",
 							 f ? "  " : (k ? "and " : ""), f, sym);
 			}
+		}
+	}
+}
+
+void torture_check_tsan_frame(const struct torture_config *cfg, struct torture_result *res)
+{
+	int n = res->nr_tsan_unique;
+
+	if (cfg->stop_on != STOP_ON_TSAN || !cfg->tsan_frame || atomic_load(&res->found))
+		return;
+	for (int i = 0; i < n; i++) {
+		/* A unique's first copy may be half-done (see torture_collect_tsan()). */
+		if (!res->tsan_unique[i].pcs[0][0] || res->tsan_unique[i].symbolized)
+			continue;
+		torture_symbolize_tsan(res);
+		if (strstr(res->tsan_unique[i].text, cfg->tsan_frame)) {
+			res->found_ns = res->tsan_unique[i].first_ns;
+			atomic_store(&res->found, 1);	/* the child's controller stops */
+			return;
 		}
 	}
 }
@@ -149,6 +173,11 @@ static void print_problems(const struct torture_result *res, FILE *out)
 			res->tsan_unique[i].count, res->tsan_unique[i].text);
 	if (res->exit_code == 3)
 		fprintf(out, "%s", res->dump);
+	if (res->nr_timeline || res->timeline_report[0]) {
+		fprintf(out, "  timeline of the threads' last events before the report:\n");
+		trace_print(res->timeline, res->nr_timeline, res->timeline_at_ns,
+			    res->timeline_report, torture_role_name, out);
+	}
 }
 
 void torture_print_result(const struct torture_result *res, const struct sgt_strategy_ops *ops,
@@ -163,7 +192,8 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			   const struct sgt_strategy_ops *ops)
 {
 	json_t *roles = json_object(), *viol = json_object(), *outc = json_object();
-	json_t *win = json_array(), *tsan = json_array();
+	json_t *win = json_array(), *tsan = json_array(), *timeline = json_null();
+	json_t *doc;
 
 	for (int r = 0; r < NR_ROLES; r++) {
 		json_t *ops_a = json_array();
@@ -182,12 +212,26 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 					      "per_second", total / secs,
 					      "per_thread_per_second", n ? total / secs / n : 0.0));
 	}
+	if (res->nr_timeline || res->timeline_report[0]) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		if (f) {
+			trace_print(res->timeline, res->nr_timeline, res->timeline_at_ns,
+				    res->timeline_report, torture_role_name, f);
+			fclose(f);
+			timeline = json_string(text);
+			free(text);
+		}
+	}
 	for (int k = 0; k < SGT_V_NR; k++)
 		if (atomic_load(&res->violations[k]))
 			json_object_set_new(viol, sgt_violation_name[k],
-					    json_pack("{s:I,s:s}", "count",
+					    json_pack("{s:I,s:s,s:f}", "count",
 						      (json_int_t)atomic_load(&res->violations[k]),
-						      "first", res->first_violation[k]));
+						      "first", res->first_violation[k],
+						      "first_at", res->first_ns[k] / 1e9));
 	for (int o = 0; o < SGT_OUT_NR; o++)
 		if (atomic_load(&res->outcomes[o]))
 			json_object_set_new(outc, sgt_outcome_name[o],
@@ -202,18 +246,22 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 		json_array_append_new(tsan, json_pack("{s:s,s:I,s:s}", "type",
 			res->tsan_unique[i].type, "count", (json_int_t)res->tsan_unique[i].count,
 			"stacks", res->tsan_unique[i].text));
-	return json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o},"
-			 "s:{s:I,s:I,s:I},s:s}",
+	doc = json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o,s:f},"
+			 "s:{s:I,s:I,s:I},s:s,s:o}",
 			 "strategy", ops->name, "devres_model", res->model,
 			 "exit_reason", res->exit_reason[0] ? res->exit_reason : "not-run",
 			 "exit_code", res->exit_code, "failed", torture_result_failed(res, ops),
 			 "duration", res->elapsed, "roles", roles, "violations", viol,
 			 "outcomes", outc, "windows", win,
 			 "tsan", "reports", (json_int_t)res->tsan_reports, "unique", tsan,
+			 "first_at", res->tsan_first_ns / 1e9,
 			 "leaks", "objects", (json_int_t)res->objects_leaked,
 			 "pages", (json_int_t)res->pages_leaked,
 			 "mappings", (json_int_t)res->mappings_leaked,
-			 "watchdog_dump", res->dump);
+			 "watchdog_dump", res->dump, "timeline", timeline);
+	if (doc && atomic_load(&res->found))
+		json_object_set_new(doc, "found_at", json_real(res->found_ns / 1e9));
+	return doc;
 }
 
 static json_t *config_json(const struct torture_config *cfg)

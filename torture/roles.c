@@ -69,6 +69,12 @@ static int slot_device(struct torture_ctx *ctx, int i)
 	return i % ctx->ndev;
 }
 
+/* gpuN's N, for the timeline. */
+static int dev_index(struct torture_ctx *ctx, const struct device *dev)
+{
+	return (int)(dev - ctx->dev);
+}
+
 /* --- creators --------------------------------------------------------------- */
 
 static struct sgt_object *create_object(struct torture_thread *t, int i)
@@ -105,9 +111,12 @@ static void creator_step(struct torture_thread *t)
 		count_op(t, false);	/* an injected import failure */
 		return;
 	}
+	trace_event(TRACE_OP, "create", obj, slot_device(t->ctx, i));
 	old = pool_swap(t->ctx, i, obj);
-	if (old)
+	if (old) {
+		trace_event(TRACE_OP, "put (replaced)", old, -1);
 		sgt_object_put(old);	/* may be the last: races unbind */
+	}
 	count_op(t, false);
 }
 
@@ -207,6 +216,7 @@ static void accessor_step(struct torture_thread *t)
 	struct sgt_object *obj = pool_get(ctx, i);
 	struct device *dev;
 	uint32_t r = torture_random_below(&t->rng, 100);
+	enum sgt_outcome out;
 
 	if (!obj)
 		return;
@@ -214,10 +224,16 @@ static void accessor_step(struct torture_thread *t)
 	dev = sgt_object_device(obj);
 	if (ctx->ndev > 1 && r < 5)	/* now and then, the wrong device */
 		dev = &ctx->dev[(slot_device(ctx, i) + 1) % ctx->ndev];
-	if (ctx->ops->owned_sg_table && r >= 90)
-		observe(t, access_owned(t, obj));
-	else
-		observe(t, access_short(t, obj, dev));
+	if (ctx->ops->owned_sg_table && r >= 90) {
+		trace_event(TRACE_OP, "owned_sg_table", obj, dev_index(ctx, dev));
+		out = access_owned(t, obj);
+	} else {
+		trace_event(TRACE_OP, "sg_table", obj, dev_index(ctx, dev));
+		out = access_short(t, obj, dev);
+	}
+	trace_event(TRACE_RESULT, sgt_outcome_name[out], obj, -1);
+	observe(t, out);
+	trace_event(TRACE_OP, "put", obj, -1);	/* the last, when a creator replaced it */
 	sgt_object_put(obj);
 }
 
@@ -228,9 +244,12 @@ static void revoker_step(struct torture_thread *t)
 	struct device *dev = &t->ctx->dev[torture_random_below(&t->rng, (uint32_t)t->ctx->ndev)];
 
 	sgt_thread_set_op("device_unbind");
+	trace_event(TRACE_OP, "device_unbind", NULL, dev_index(t->ctx, dev));
 	if (!device_unbind(dev)) {
+		trace_event(TRACE_OP, "unbound", NULL, dev_index(t->ctx, dev));
 		usleep(torture_random_below(&t->rng, 500));
 		sgt_thread_set_op("device_bind");
+		trace_event(TRACE_OP, "device_bind", NULL, dev_index(t->ctx, dev));
 		device_bind(dev);
 	}
 	count_op(t, false);
@@ -240,17 +259,22 @@ static void freer_step(struct torture_thread *t)
 {
 	struct torture_ctx *ctx = t->ctx;
 	int i = (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots);
-	struct sgt_object *obj = pool_swap(ctx, i, NULL);
+	/* A fresh object takes its place, so freers need no creators. */
+	struct sgt_object *obj = pool_swap(ctx, i, create_object(t, i));
 
 	if (!obj)
 		return;
 	/* Populate it, so the last put has a map to race an unbind's release with. */
+	trace_event(TRACE_OP, "sg_table (populate)", obj,
+		    dev_index(ctx, sgt_object_device(obj)));
 	scoped_guard(device_bound, sgt_object_device(obj))
 		if (scope.dev)
 			obj->ops->sg_table(obj, &scope);
 	usleep(torture_random_below(&t->rng, 100));
 	sgt_thread_set_op("last put");
+	trace_event(TRACE_OP, "last put", obj, -1);
 	sgt_object_put(obj);
+	trace_event(TRACE_OP, "last put returned", obj, -1);
 	count_op(t, false);
 }
 
@@ -268,6 +292,7 @@ void *torture_role_thread(void *arg)
 
 	sgt_thread_start("%s-%d", torture_role_name[t->role], t->idx);
 	t->sgt = sgt_current();
+	trace_thread_start(&t->ring, t->role, t->idx);
 	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
 		torture_stutter_wait(stop);
 		sgt_thread_set_op(torture_role_name[t->role]);

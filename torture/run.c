@@ -27,21 +27,101 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
+static uint64_t since_start(void)
+{
+	return sgt_now_ns() - the_ctx->start_ns;
+}
+
+/*
+ * Keep the threads' last events as the timeline of this report: the first
+ * report of the run, or the first of the kind the run stops on.  Raw
+ * copies only (it may run inside a TSan report); the parent prints them.
+ */
+static void keep_timeline(struct torture_result *res, int kind, const char *report,
+			  const void *focus)
+{
+	int expected = 0;
+	bool wanted = the_ctx->cfg->stop_on == STOP_NEVER || the_ctx->cfg->stop_on == kind;
+
+	if (!the_ctx->cfg->timeline || !wanted ||
+	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
+		return;
+	res->timeline_at_ns = sgt_now_ns();
+	res->nr_timeline = trace_snapshot(the_ctx->rings, the_ctx->nthreads, focus,
+					  res->timeline);
+	for (size_t i = 0; i + 1 < sizeof(res->timeline_report) && report[i]; i++)
+		res->timeline_report[i] = report[i];	/* no libc: see trace_snapshot() */
+}
+
+/* The oracle the run waits for fired: note when; the controller stops the run. */
+static void found(struct torture_result *res, int kind)
+{
+	int expected = 0;
+
+	if (the_ctx->cfg->stop_on == kind &&
+	    atomic_compare_exchange_strong(&res->found, &expected, 1))
+		res->found_ns = since_start();
+}
+
+/* The object a report names ("... on object 0x7f...", "lock ... (0x...)"), or NULL. */
+static const void *report_object(const char *msg)
+{
+	const char *p = strstr(msg, " object 0x");
+
+	return p ? (const void *)(uintptr_t)strtoull(p + 8, NULL, 16) : NULL;
+}
+
 /* Every violation: counted into the shared result; the first of a kind kept and shown. */
 static void record_violation(const struct sgt_violation *v)
 {
 	struct torture_result *res = the_ctx->res;
 	int expected = 0;
+	char report[400];
 
 	atomic_fetch_add(&res->violations[v->kind], 1);
 	if (!atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1))
 		return;
+	res->first_ns[v->kind] = since_start();
 	snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
 		 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file, v->site.line,
 		 v->site.func);
+	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
+		 sgt_violation_name[v->kind], v->msg);
+	keep_timeline(res, (int)v->kind, report, report_object(v->msg));
+	found(res, (int)v->kind);
 	if (!the_ctx->cfg->quiet)
 		fprintf(stderr, "sgtorture: VIOLATION %s: %s\n", sgt_violation_name[v->kind],
 			res->first_violation[v->kind]);
+}
+
+/* Inside TSan's report: no locks, no allocation (see sgt_tsan_set_report_handler()). */
+static void record_tsan_report(const char *type, int unique, bool is_new)
+{
+	struct torture_result *res = the_ctx->res;
+	static const char prefix[] = "ThreadSanitizer: ";
+	char report[64];
+	size_t n = 0;
+
+	if (!res->tsan_first_ns)
+		res->tsan_first_ns = since_start();
+	for (const char *c = prefix; *c && n + 1 < sizeof(report); c++)
+		report[n++] = *c;
+	for (const char *c = type; *c && n + 1 < sizeof(report); c++)
+		report[n++] = *c;
+	report[n] = 0;
+	if (the_ctx->cfg->tsan_frame) {
+		/*
+		 * Only a report showing the frame counts, and only the parent
+		 * can symbolize: keep the timeline of every new report until
+		 * the parent says one matched.
+		 */
+		if (is_new && !atomic_load(&res->found))
+			atomic_store(&res->timeline_claimed, 0);
+		keep_timeline(res, STOP_ON_TSAN, report, NULL);
+		return;
+	}
+	keep_timeline(res, STOP_ON_TSAN, report, NULL);
+	found(res, STOP_ON_TSAN);
 }
 
 /* Watchdog: say who is stuck where, holding what; keep it in the result; exit 3. */
@@ -130,7 +210,8 @@ static void control(struct torture_ctx *ctx, uint64_t start)
 	for (int i = 0; i < ctx->nthreads; i++)
 		since[i] = start;
 	torture_stutter_init(cfg->stutter, start);
-	while ((now = sgt_now_ns()) - start < (uint64_t)(cfg->duration * 1e9) && !interrupted) {
+	while ((now = sgt_now_ns()) - start < (uint64_t)(cfg->duration * 1e9) && !interrupted &&
+	       !atomic_load(&ctx->res->found)) {
 		torture_stutter_tick(now);
 		watch_progress(ctx, seen, since, now);
 		/*
@@ -155,6 +236,8 @@ static void setup(struct torture_ctx *ctx, enum devres_model model)
 
 	sgt_violations_reset();
 	sgt_violation_set_handler(record_violation);
+	sgt_tsan_set_report_handler(record_tsan_report);
+	trace_enable(cfg->timeline);
 	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
 	sgt_set_hang_handler(on_hang);
 	sgt_fault_reset();
@@ -246,10 +329,14 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 		.cfg = cfg, .ops = ops, .res = res, .ndev = cfg->devices, .slots = slots,
 		.nslots = cfg->objects, .threads = threads,
 	};
+	struct trace_ring *rings[NR_ROLES * MAX_PER_ROLE];
 	uint64_t start;
 
 	for (int r = 0; r < NR_ROLES; r++)
 		ctx.nthreads += cfg->threads[r];
+	for (int i = 0; i < ctx.nthreads; i++)
+		rings[i] = &threads[i].ring;
+	ctx.rings = rings;
 	snprintf(res->strategy, sizeof(res->strategy), "%s", ops->name);
 	snprintf(res->model, sizeof(res->model), "%s", devres_model_name[model]);
 	the_ctx = &ctx;
@@ -257,12 +344,23 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 	signal(SIGTERM, on_signal);
 	setup(&ctx, model);
 	torture_hook_install(res, cfg->jitter, cfg->seed);
-	start = sgt_now_ns();
+	start = ctx.start_ns = res->start_ns = sgt_now_ns();
 	if (cfg->inject_hang > 0)
 		ctx.hang_at_ns = start + (uint64_t)(cfg->inject_hang * 1e9);
 	start_threads(&ctx);
 	control(&ctx, start);
 	atomic_store(&ctx.stop, true);
+	if (atomic_load(&res->found)) {
+		/*
+		 * The oracle the run waited for fired: that is the verdict.
+		 * The threads may be deadlocked by what it found (H2), and
+		 * what happens after it is noise: no join, no leak check.
+		 */
+		res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
+		torture_collect_tsan(res);
+		snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
+		return 0;
+	}
 	join_threads(&ctx);
 	torture_hook_remove();
 	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;

@@ -27,6 +27,7 @@ struct torture_thread {
 	struct sgt_thread *sgt;		/* for the watchdog's dump */
 	atomic_ulong progress;		/* operations done; the watchdog watches it */
 	struct torture_random_state rng;
+	struct trace_ring ring;		/* its last events, for the timeline */
 };
 
 struct torture_ctx {
@@ -43,7 +44,9 @@ struct torture_ctx {
 	atomic_bool stop;
 	uint64_t hang_at_ns;		/* --inject-hang: when accessor 0 hangs */
 	struct torture_thread *threads;
+	struct trace_ring **rings;	/* each thread's, for trace_snapshot() */
 	int nthreads;
+	uint64_t start_ns;
 };
 
 void *torture_role_thread(void *arg);

@@ -71,13 +71,19 @@ static int wait_child(const struct torture_config *cfg, pid_t pid, uint64_t star
 			res->finished = true;	/* what it counted stands; the hang is the verdict */
 			return status;
 		}
+		torture_check_tsan_frame(cfg, res);
 		usleep(20000);
 	}
 	return status;
 }
 
-static void run_one(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
-		    enum devres_model model, struct torture_result *res)
+bool torture_interrupted(void)
+{
+	return parent_interrupted;
+}
+
+void torture_run_forked(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
+			enum devres_model model, struct torture_result *res)
 {
 	uint64_t start;
 	int status;
@@ -193,6 +199,10 @@ int main(int argc, char **argv)
 	signal(SIGINT, parent_on_signal);
 	signal(SIGTERM, parent_on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cfg.mode == MODE_REPRO)
+		return repro_main(&cfg);
+	if (cfg.mode == MODE_HUNT)
+		return hunt_main(&cfg);
 	for (int s = 0; s < cfg.nr_strategies; s++) {
 		for (int m = 0; m < cfg.nr_models; m++, nr++) {
 			ops[nr] = cfg.strategies[s];
@@ -205,7 +215,7 @@ int main(int argc, char **argv)
 		}
 	}
 	for (int i = 0; i < nr && !parent_interrupted; i++) {
-		run_one(&cfg, ops[i], models[i], res[i]);
+		torture_run_forked(&cfg, ops[i], models[i], res[i]);
 		if (!cfg.quiet || res[i]->exit_code)
 			torture_print_result(res[i], ops[i], stdout);
 		end_of_test(&cfg, ops[i], models[i], res[i]);

@@ -14,10 +14,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sgt/strategy.h>
 #include <sgt/tsan_report.h>
 #include <sgt/violation.h>
+
+#include "trace.h"
 
 enum torture_role { ROLE_CREATOR, ROLE_ACCESSOR, ROLE_REVOKER, ROLE_FREER, NR_ROLES };
 extern const char *const torture_role_name[NR_ROLES];
@@ -27,7 +30,29 @@ extern const char *const torture_role_name[NR_ROLES];
 #define MAX_WINDOWS	16
 #define MAX_TSAN_UNIQUE	16
 
+enum torture_mode { MODE_RUN, MODE_REPRO, MODE_HUNT };
+
+#define STOP_NEVER	(-1)
+#define STOP_ON_TSAN	SGT_V_NR	/* any ThreadSanitizer report */
+
+/* The smallest configuration that exposes one hazard (repro.c). */
+struct repro_spec {
+	const char *id;
+	const char *strategy;
+	enum devres_model model;
+	const char *faults[3];
+	int threads[NR_ROLES];
+	int objects, devices;
+	double jitter;
+	int oracle;			/* a violation kind, or STOP_ON_TSAN */
+	const char *tsan_frame;		/* a TSan oracle: its report must show this */
+};
+
 struct torture_config {
+	enum torture_mode mode;
+	const struct repro_spec *repro;	/* repro and hunt */
+	double budget;			/* repro: in all; hunt: per seed */
+	int seeds;			/* hunt */
 	const struct sgt_strategy_ops *strategies[8];
 	int nr_strategies;
 	enum devres_model models[DEVRES_MODEL_NR];
@@ -43,8 +68,12 @@ struct torture_config {
 	bool imports;				/* creators also make imported objects */
 	const char *json;
 	bool quiet, no_fork;
+	bool timeline;				/* keep the timeline of the first report */
+	int stop_on;				/* STOP_NEVER, a violation kind or STOP_ON_TSAN */
+	const char *tsan_frame;			/* STOP_ON_TSAN: only a report showing this */
 	const char *argv0;
 };
+
 
 /* Parse argv; on bad usage print one line naming the value and the accepted ones, exit 2. */
 void torture_parse(int argc, char **argv, struct torture_config *cfg);
@@ -74,6 +103,8 @@ struct torture_result {
 		char type[32];
 		unsigned long count;
 		void *pcs[2][SGT_TSAN_FRAMES];	/* raw, symbolized by the parent */
+		uint64_t first_ns;		/* since the start of the run */
+		bool symbolized;
 		char text[1024];		/* symbolized */
 	} tsan_unique[MAX_TSAN_UNIQUE];
 	long objects_leaked, pages_leaked, mappings_leaked;
@@ -81,7 +112,17 @@ struct torture_result {
 	char exit_reason[24];		/* completed, watchdog, signal, crash */
 	int exit_code;			/* 0 clean, 1 failure, 3 watchdog */
 	char dump[4096];		/* the watchdog's thread dump */
-	char timeline[4096];		/* the operations around the first violation */
+	/* Times since the start of the run, 0 when it never happened. */
+	uint64_t first_ns[SGT_V_NR], tsan_first_ns;
+	uint64_t start_ns;		/* the child's sgt_now_ns() at the start */
+	atomic_int found;		/* the stop_on oracle fired */
+	uint64_t found_ns;
+	/* The threads' last events when the first report (or the stop_on one) came. */
+	atomic_int timeline_claimed;
+	int nr_timeline;
+	uint64_t timeline_at_ns;
+	char timeline_report[400];
+	struct trace_event timeline[TIMELINE_MAX];
 	bool finished;
 };
 
@@ -93,6 +134,8 @@ struct torture_result *torture_result_map(void);
  */
 void torture_collect_tsan(struct torture_result *res);
 void torture_symbolize_tsan(struct torture_result *res);
+/* In the parent, while the child runs: has a report shown cfg->tsan_frame? Then stop it. */
+void torture_check_tsan_frame(const struct torture_config *cfg, struct torture_result *res);
 /* Did this run fail on its own account (violations, TSan, outcomes, leaks)? */
 bool torture_result_failed(const struct torture_result *res, const struct sgt_strategy_ops *ops);
 void torture_print_result(const struct torture_result *res, const struct sgt_strategy_ops *ops,
@@ -107,5 +150,20 @@ bool torture_write_json(const char *path, const struct torture_config *cfg,
 
 int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
 		enum devres_model model, struct torture_result *res);
+
+/* --- in the parent (sgtorture.c, repro.c) ------------------------------------ */
+
+/* Fork a child that runs one (strategy, model); wait for it, with a watchdog. */
+void torture_run_forked(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
+			enum devres_model model, struct torture_result *res);
+/* SIGINT or SIGTERM came: start nothing more. */
+bool torture_interrupted(void);
+
+const struct repro_spec *repro_find(const char *id);
+const char *repro_oracle_name(int oracle);
+void repro_apply(const struct repro_spec *spec, struct torture_config *cfg);
+void repro_list(FILE *out);
+int repro_main(struct torture_config *cfg);
+int hunt_main(struct torture_config *cfg);
 
 #endif /* SGT_TORTURE_H */

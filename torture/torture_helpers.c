@@ -161,10 +161,15 @@ static void jitter(enum sgt_sp_kind kind)
 
 static void torture_hook(enum sgt_sp_kind kind, const void *addr)
 {
-	if (kind == SGT_SP_WINDOW_ENTER)
+	if (kind == SGT_SP_WINDOW_ENTER) {
 		window_enter(addr);
-	else if (kind == SGT_SP_WINDOW_EXIT)
+		trace_event(TRACE_ENTER, ((const struct sgt_window *)addr)->name, NULL, -1);
+	} else if (kind == SGT_SP_WINDOW_EXIT) {
+		trace_event(TRACE_EXIT, ((const struct sgt_window *)addr)->name, NULL, -1);
 		window_exit(addr);
+	} else if (kind == SGT_SP_FREE) {
+		trace_event(TRACE_OP, "object freed", addr, -1);
+	}
 	if (jitter_threshold && kind != SGT_SP_BLOCK && kind != SGT_SP_WINDOW_EXIT)
 		jitter(kind);
 }

@@ -11,7 +11,7 @@ const char *const sgt_sp_kind_name[SGT_SP_NR] = {
 	[SGT_SP_GRACE_PERIOD] = "synchronize_rcu",
 	[SGT_SP_REF] = "ref",		[SGT_SP_DEVRES] = "devres",
 	[SGT_SP_BLOCK] = "block",	[SGT_SP_WINDOW_ENTER] = "window_enter",
-	[SGT_SP_WINDOW_EXIT] = "window_exit",
+	[SGT_SP_WINDOW_EXIT] = "window_exit",	[SGT_SP_FREE] = "free",
 };
 
 sgt_sched_hook_t sgt_sched_set_hook(sgt_sched_hook_t hook)

@@ -9,6 +9,9 @@
 #include <sgt/fault.h>
 #include <sgt/lockdep.h>
 #include <sgt/strategy.h>
+#include <sgt/thread.h>
+#include <sgt/tsan.h>
+#include <sgt/wait.h>
 #include <sgt/violation.h>
 
 #define SGT_OBJECT_LIVE		0x0b1ec7u
@@ -156,8 +159,22 @@ bool sgt_object_check_alive(struct sgt_object *obj, const char *what)
 {
 	if (likely(atomic_load_explicit(&obj->magic, memory_order_relaxed) == SGT_OBJECT_LIVE))
 		return true;
-	sgt_violation(SGT_V_USE_AFTER_FREE, "%s on object %p after it was freed", what,
-		      (void *)obj);
+	char by[32];
+	uint64_t ns;
+
+	/*
+	 * Oracle bookkeeping, written by the freeing thread before the magic
+	 * (relaxed): a late reader may see it half-written, and TSan must not
+	 * see it at all, or the report would be about the oracle.
+	 */
+	sgt_tsan_oracle_begin();
+	memcpy(by, obj->freed_by, sizeof(by));
+	ns = obj->freed_ns;
+	sgt_tsan_oracle_end();
+	by[sizeof(by) - 1] = 0;
+	sgt_violation(SGT_V_USE_AFTER_FREE, "%s on object %p after %s freed it %.1f us earlier",
+		      what, (void *)obj, by[0] ? by : "a thread",
+		      (double)(sgt_now_ns() - ns) / 1000.0);
 	return false;
 }
 
@@ -166,6 +183,12 @@ void sgt_object_free(struct sgt_object *obj)
 	struct sgt_object *parent = obj->parent_resv_obj;
 
 	debug_check_no_locks_freed(obj, obj->ops->obj_size);
+	sgt_sched_point(SGT_SP_FREE, obj);
+	sgt_tsan_oracle_begin();	/* see sgt_object_check_alive() */
+	snprintf(obj->freed_by, sizeof(obj->freed_by), "%s",
+		 sgt_current() ? sgt_current()->name : "?");
+	obj->freed_ns = sgt_now_ns();
+	sgt_tsan_oracle_end();
 	atomic_store_explicit(&obj->magic, SGT_OBJECT_FREED, memory_order_relaxed);
 	atomic_fetch_sub(&objects_live, 1);
 	free(quarantine_push(obj));
@@ -203,9 +226,9 @@ const struct sgt_hazard sgt_hazards[SGT_NR_HAZARDS] = {
 	HAZARD(H6, "populated but revoked: after unbind the resource stays populated; after "
 	       "rebind access (same device identity) returns a dangling table",
 	       "v12..v19", "use-after-unmap", false),
-	HAZARD(H7, "unbind vs object free with devres-2026: Devres drop does not wait for an "
-	       "in-flight release, so SGTableMap's drop can run after the object is freed",
-	       "v19 + devres-2026", "use-after-free (ASan/TSan)", true),
+	HAZARD(H7, "unbind vs object free: Devres drop does not wait for an in-flight "
+	       "release (devres-6.16, devres-2026), so SGTableMap's drop can run after the "
+	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026", "use-after-free (ASan/TSan)", true),
 	HAZARD(H8, "unlocked read of the plain sgt_res field (v12's owned SGTable deref) "
 	       "without acquire/release", "v12 ported literally", "data race (TSan)", true,
 	       .obj_flag = SGT_HAZ(H8)),

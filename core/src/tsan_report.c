@@ -5,6 +5,7 @@
 
 #include <sgt/tsan.h>
 #include <sgt/tsan_report.h>
+#include <sgt/wait.h>
 
 #define MAX_TYPES 16
 #define MAX_UNIQUE 32
@@ -22,6 +23,13 @@ static atomic_ulong total;
 static struct sgt_tsan_unique uniques[MAX_UNIQUE];
 static __attribute__((unused)) uint64_t unique_hash[MAX_UNIQUE];
 static atomic_int nr_unique;
+
+static void (*_Atomic report_handler)(const char *type, int unique, bool is_new);
+
+void sgt_tsan_set_report_handler(void (*fn)(const char *type, int unique, bool is_new))
+{
+	atomic_store(&report_handler, fn);
+}
 
 int sgt_tsan_unique_reports(struct sgt_tsan_unique *out, int max)
 {
@@ -80,7 +88,8 @@ static void report_stacks(void *report, int mops, void *pcs[2][SGT_TSAN_FRAMES])
 	}
 }
 
-static void count_unique(const char *type, void *pcs[2][SGT_TSAN_FRAMES])
+/* Returns the report's index among the uniques (-1: no room); *is_new if first seen. */
+static int count_unique(const char *type, void *pcs[2][SGT_TSAN_FRAMES], bool *is_new)
 {
 	uint64_t h = 1469598103934665603ull;
 	int n = atomic_load(&nr_unique);
@@ -90,19 +99,23 @@ static void count_unique(const char *type, void *pcs[2][SGT_TSAN_FRAMES])
 	for (int k = 0; k < 2; k++)
 		for (int f = 0; f < SGT_TSAN_FRAMES && pcs[k][f]; f++)
 			h = (h ^ (uintptr_t)pcs[k][f]) * 1099511628211ull;
+	*is_new = false;
 	for (int i = 0; i < n; i++) {
 		if (unique_hash[i] == h) {
 			uniques[i].count++;
-			return;
+			return i;
 		}
 	}
 	if (n == MAX_UNIQUE)
-		return;
+		return -1;
 	unique_hash[n] = h;
 	uniques[n].type = type;
 	uniques[n].count = 1;
+	uniques[n].first_ns = sgt_now_ns();
 	memcpy(uniques[n].pcs, pcs, sizeof(uniques[n].pcs));
 	atomic_store(&nr_unique, n + 1);
+	*is_new = true;
+	return n;
 }
 
 static void count_type(const char *type)
@@ -143,7 +156,11 @@ void __tsan_on_report(void *report)
 	atomic_fetch_add(&total, 1);
 	count_type(description);
 	report_stacks(report, mops, pcs);
-	count_unique(description, pcs);
+	bool is_new;
+	int unique = count_unique(description, pcs, &is_new);
+	void (*fn)(const char *, int, bool) = atomic_load(&report_handler);
+	if (fn)
+		fn(description, unique, is_new);
 	__tsan_ignore_thread_end();
 }
 #endif

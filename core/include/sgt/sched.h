@@ -34,6 +34,7 @@ enum sgt_sp_kind {
 	SGT_SP_BLOCK,		/* about to sleep on a contended lock or a wait */
 	SGT_SP_WINDOW_ENTER,	/* addr is a struct sgt_window */
 	SGT_SP_WINDOW_EXIT,
+	SGT_SP_FREE,		/* an object's memory is freed: addr is the object */
 	SGT_SP_NR
 };
 

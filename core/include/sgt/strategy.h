@@ -90,6 +90,9 @@ struct sgt_object {
 	 */
 	atomic_uint magic;
 	struct sgt_object *quarantine_next;
+	/* Who freed it and when: a late user's report names them. */
+	char freed_by[32];
+	uint64_t freed_ns;
 	const struct sgt_strategy_ops *ops;
 	unsigned int hazards;			/* SGT_HAZ() variant flags switched on */
 	struct sgt_object *parent_resv_obj;	/* Option<ARef<Object>>: holds a reference */

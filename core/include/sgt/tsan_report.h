@@ -9,6 +9,7 @@
 #define SGT_TSAN_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define SGT_TSAN_FRAMES 8
 
@@ -17,6 +18,7 @@ struct sgt_tsan_unique {
 	const char *type;
 	unsigned long count;
 	void *pcs[2][SGT_TSAN_FRAMES];	/* NULL-terminated when shorter */
+	uint64_t first_ns;		/* sgt_now_ns() of its first occurrence */
 };
 
 bool sgt_tsan_enabled(void);
@@ -25,5 +27,12 @@ unsigned long sgt_tsan_report_count(void);
 unsigned long sgt_tsan_report_count_of(const char *type);
 /* Copy up to max unique reports into out; returns how many there are (at most 32 kept). */
 int sgt_tsan_unique_reports(struct sgt_tsan_unique *out, int max);
+
+/*
+ * Called for every report, inside TSan's report (its locks held, this
+ * thread's accesses ignored): record and return; take no lock, allocate
+ * nothing.
+ */
+void sgt_tsan_set_report_handler(void (*fn)(const char *type, int unique, bool is_new));
 
 #endif /* SGT_TSAN_REPORT_H */
