@@ -228,12 +228,14 @@ static void accessor_step(struct torture_thread *t)
 		trace_event(TRACE_OP, "owned_sg_table", obj, dev_index(ctx, dev));
 		out = access_owned(t, obj);
 	} else {
-		trace_event(TRACE_OP, "sg_table", obj, dev_index(ctx, dev));
+		trace_event(TRACE_OP | TRACE_ROUTINE, "sg_table", obj, dev_index(ctx, dev));
 		out = access_short(t, obj, dev);
 	}
-	trace_event(TRACE_RESULT, sgt_outcome_name[out], obj, -1);
+	trace_event(TRACE_RESULT | (out == SGT_OUT_TABLE ? TRACE_ROUTINE : 0),
+		    sgt_outcome_name[out], obj, -1);
 	observe(t, out);
-	trace_event(TRACE_OP, "put", obj, -1);	/* the last, when a creator replaced it */
+	/* The last put, when a creator replaced it meanwhile. */
+	trace_event(TRACE_OP | TRACE_ROUTINE, "put", obj, -1);
 	sgt_object_put(obj);
 }
 

@@ -66,9 +66,9 @@ static void found(struct torture_result *res, int kind)
 /* The object a report names ("... on object 0x7f...", "lock ... (0x...)"), or NULL. */
 static const void *report_object(const char *msg)
 {
-	const char *p = strstr(msg, " object 0x");
+	const char *p = strstr(msg, "object 0x");
 
-	return p ? (const void *)(uintptr_t)strtoull(p + 8, NULL, 16) : NULL;
+	return p ? (const void *)(uintptr_t)strtoull(p + 7, NULL, 16) : NULL;
 }
 
 /* Every violation: counted into the shared result; the first of a kind kept and shown. */

@@ -23,7 +23,7 @@ void trace_thread_start(struct trace_ring *ring, int role, int idx)
 	my_ring = atomic_load(&trace_on) ? ring : NULL;
 }
 
-void trace_event(enum trace_kind kind, const char *what, const void *obj, int dev)
+void trace_event(int kind, const char *what, const void *obj, int dev)
 {
 	struct trace_ring *r = my_ring;
 	struct trace_event *e;
@@ -85,7 +85,9 @@ int trace_snapshot(struct trace_ring *const *rings, int nr_rings, const void *fo
 		for (unsigned int k = first; k < head; k++) {
 			struct trace_event e = r->ev[k % TRACE_RING];
 
-			if (e.what && e.ns <= now && (k >= recent || (focus && e.obj == focus)))
+			if (e.what && e.ns <= now &&
+			    (k >= recent ||
+			     (focus && e.obj == focus && !(e.kind & TRACE_ROUTINE))))
 				insert_sorted(out, &n, &e);
 		}
 	}
@@ -107,7 +109,8 @@ void trace_print(const struct trace_event *ev, int n, uint64_t at_ns, const char
 
 		snprintf(who, sizeof(who), "%s-%d", role_names[e->role], e->idx);
 		fprintf(out, "    %+10.1f us  %-12s %s%s", us, who,
-			kind_verb[e->kind < 4 ? e->kind : 0], e->what);
+			kind_verb[(e->kind & ~TRACE_ROUTINE) < 4 ? e->kind & ~TRACE_ROUTINE : 0],
+			e->what);
 		if (e->obj)
 			fprintf(out, " obj %p", e->obj);
 		if (e->dev >= 0)

@@ -15,11 +15,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TRACE_RING	128	/* events kept per thread */
+#define TRACE_RING	512	/* events kept per thread */
 #define TIMELINE_MAX	48	/* events kept in a snapshot */
 #define TIMELINE_PER_THREAD 8	/* of them, from one thread at most */
 
 enum trace_kind { TRACE_OP, TRACE_ENTER, TRACE_EXIT, TRACE_RESULT };
+/*
+ * Or'ed into a kind: a routine event (a fast-path access that got its
+ * table), shown when recent, left out when older, so that a hot object's
+ * timeline keeps the events that tell its story.
+ */
+#define TRACE_ROUTINE	0x80
 
 /*
  * One event.  what is a string with static storage (a literal, a window's
@@ -43,7 +49,7 @@ struct trace_ring {
 void trace_enable(bool on);
 /* The calling role thread's ring (NULL: not traced). */
 void trace_thread_start(struct trace_ring *ring, int role, int idx);
-void trace_event(enum trace_kind kind, const char *what, const void *obj, int dev);
+void trace_event(int kind, const char *what, const void *obj, int dev);
 
 /*
  * Copy into out, oldest first, each thread's last TIMELINE_PER_THREAD events

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The repro label: `sgtorture repro ID` finds each hazard with its expected
+oracle, and the same configuration on `fixed` runs clean.
+
+Usage: repro_tests.py SGTORTURE ID BUILD
+
+The expectations below are written out here, not read from the program's
+own table, so a change to that table that stops finding a hazard fails.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SGTORTURE, HAZARD, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
+BUDGET = 60          # the default budget of `repro`
+TWIN_MIN = 3.0       # the clean twin runs at least this long
+
+# id -> (violation kind, or "tsan" with frames its report must show)
+EXPECT = {
+    "H1": ("destroyed-lock-used", None),
+    "H2": ("recursive-lock", None),
+    "H3": ("page-count", None),
+    "H4": ("foreign-device", None),
+    "H5": ("double-unmap", None),
+    "H6": ("use-after-unmap", None),
+    "H7": ("use-after-free", None),
+    "H8": ("tsan", ["v12_owned_deref"]),
+    "H9": ("tsan", ["set_once_populate", "dma_debug_check_sgtable"]),
+    "H10": ("tsan", ["access_owned", "devres_action_cb"]),
+}
+# The findings about v19 (H3, H6, H7) must come with a timeline that shows
+# the interleaving: these events must be in it.
+TIMELINE_MUST_SHOW = {
+    "H3": ["injected error", "put"],
+    "H6": ["device_unbind", "device_bind", "sg_table"],
+    "H7": ["revoke-grace-period", "last put", "object freed"],
+}
+
+
+def fail(msg):
+    print(f"FAIL repro {HAZARD}: {msg}")
+    sys.exit(1)
+
+
+def repro(*args, timeout):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "r.json")
+        p = subprocess.run([SGTORTURE, "repro", HAZARD, "--seed", "1", "--json", path, *args],
+                           capture_output=True, text=True, timeout=timeout)
+        doc = json.load(open(path)) if os.path.exists(path) else None
+    return p.returncode, p.stdout, doc
+
+
+def main():
+    oracle, frames = EXPECT[HAZARD]
+    rc, out, doc = repro("--budget", str(BUDGET), timeout=BUDGET + 120)
+    if rc != 0:
+        fail(f"not found (exit {rc}):\n{out[-3000:]}")
+    run = doc["runs"][0]
+    if oracle == "tsan":
+        stacks = [u["stacks"] for u in run["tsan"]["unique"]]
+        if not any(all(f in s for f in frames) for s in stacks):
+            fail(f"no TSan report shows {frames}:\n" + "\n".join(stacks))
+    elif oracle not in run["violations"]:
+        fail(f"expected {oracle}, found {sorted(run['violations'])}")
+    for line in ("found: ", "first report: ", "Replay: "):
+        if line not in out:
+            fail(f"the output has no '{line}' line:\n{out[-2000:]}")
+    timeline = run.get("timeline") or ""
+    for event in TIMELINE_MUST_SHOW.get(HAZARD, []):
+        if event not in timeline:
+            fail(f"the timeline does not show '{event}':\n{timeline}")
+    spent = float(out.split("FOUND by attempt ")[1].split(", ")[1].split(" s")[0])
+
+    # The clean twin: the same configuration on fixed, at least as long.
+    twin = max(TWIN_MIN, spent)
+    rc, out, doc = repro("--strategy", "fixed", "--budget", f"{twin:.1f}", timeout=twin + 120)
+    run = doc["runs"][0]
+    if rc != 1 or "NOT FOUND" not in out:
+        fail(f"fixed: expected NOT FOUND (exit 1), got exit {rc}:\n{out[-2000:]}")
+    if run["failed"] or run["violations"] or run["tsan"]["reports"]:
+        fail(f"fixed is not clean: {run['violations']} tsan={run['tsan']['reports']} "
+             f"({run['exit_reason']})")
+    print(f"PASS repro {HAZARD}: found in {spent:.3f} s of running; fixed clean for {twin:.1f} s")
+
+
+main()
