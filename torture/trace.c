@@ -19,7 +19,7 @@ void trace_thread_start(struct trace_ring *ring, int role, int idx)
 {
 	ring->role = (signed char)role;
 	ring->idx = (signed char)idx;
-	ring->head = 0;
+	ring->head = ring->notable_head = 0;
 	my_ring = atomic_load(&trace_on) ? ring : NULL;
 }
 
@@ -46,12 +46,23 @@ void trace_event(int kind, const char *what, const void *obj, int dev)
 	e->dev = (signed char)dev;
 	e->kind = (unsigned char)kind;
 	r->head++;
+	if (!(kind & TRACE_ROUTINE))
+		r->notable[r->notable_head++ % NOTABLE_RING] = *e;
 	sgt_tsan_oracle_end();
+}
+
+static bool same_event(const struct trace_event *a, const struct trace_event *b)
+{
+	return a->ns == b->ns && a->what == b->what && a->role == b->role && a->idx == b->idx;
 }
 
 static void insert_sorted(struct trace_event *out, int *n, const struct trace_event *e)
 {
 	int i = *n;
+
+	for (int k = 0; k < *n; k++)
+		if (same_event(&out[k], e))
+			return;		/* from both rings */
 
 	if (*n == TIMELINE_MAX) {	/* full: drop the oldest, if e is newer */
 		if (e->ns <= out[0].ns)
@@ -88,6 +99,13 @@ int trace_snapshot(struct trace_ring *const *rings, int nr_rings, const void *fo
 			if (e.what && e.ns <= now &&
 			    (k >= recent ||
 			     (focus && e.obj == focus && !(e.kind & TRACE_ROUTINE))))
+				insert_sorted(out, &n, &e);
+		}
+		head = r->notable_head;
+		for (unsigned int k = head > NOTABLE_RING ? head - NOTABLE_RING : 0; k < head; k++) {
+			struct trace_event e = r->notable[k % NOTABLE_RING];
+
+			if (e.what && e.ns <= now && focus && e.obj == focus)
 				insert_sorted(out, &n, &e);
 		}
 	}

@@ -40,9 +40,14 @@ struct trace_event {
 	unsigned char kind;
 };
 
+#define NOTABLE_RING	64	/* the last non-routine events, kept apart */
+
 struct trace_ring {
 	struct trace_event ev[TRACE_RING];
 	unsigned int head;		/* owner only; read racily by a snapshot */
+	/* Non-routine events only: a flood of fast-path events cannot push them out. */
+	struct trace_event notable[NOTABLE_RING];
+	unsigned int notable_head;
 	signed char role, idx;
 };
 
