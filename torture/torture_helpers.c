@@ -163,9 +163,12 @@ static void torture_hook(enum sgt_sp_kind kind, const void *addr)
 {
 	if (kind == SGT_SP_WINDOW_ENTER) {
 		window_enter(addr);
-		trace_event(TRACE_ENTER, ((const struct sgt_window *)addr)->name, NULL, -1);
+		/* Routine: a thread's recent crossings show; older ones are noise. */
+		trace_event(TRACE_ENTER | TRACE_ROUTINE, ((const struct sgt_window *)addr)->name,
+			    NULL, -1);
 	} else if (kind == SGT_SP_WINDOW_EXIT) {
-		trace_event(TRACE_EXIT, ((const struct sgt_window *)addr)->name, NULL, -1);
+		trace_event(TRACE_EXIT | TRACE_ROUTINE, ((const struct sgt_window *)addr)->name,
+			    NULL, -1);
 		window_exit(addr);
 	} else if (kind == SGT_SP_FREE) {
 		trace_event(TRACE_OP, "object freed", addr, -1);
