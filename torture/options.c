@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <sgt/fault.h>
+#include <sgt/sched_ctl.h>
 #include <sgt/tsan_report.h>
 
 #include "torture.h"
@@ -51,9 +52,21 @@ static const char help_text[] =
 "                        watchdog; default: 0, off)\n"
 "  --until ORACLE        stop the run when ORACLE first fires: a violation kind\n"
 "                        (use-after-free, page-count, ...) or tsan (default: never)\n"
+"  --until-match TEXT    with --until KIND: only a report whose text has TEXT\n"
 "  --timeline            keep and print the threads' last events before the first\n"
 "                        report (default: off; on for repro and hunt)\n"
+"  --sched POLICY        who runs next: os (the kernel's threads, default), random,\n"
+"                        pct (one thread at a time, chosen at every schedule point,\n"
+"                        deterministic for --seed) or replay:FILE (a schedule written\n"
+"                        by a failing random or pct run)\n"
+"  --sched-depth D       pct's bug depth: D-1 priority change points (default: 3)\n"
+"  --sched-steps N       schedule points per controlled run (default: 20000)\n"
+"  --sched-dir DIR       where failing schedules are written (default: .)\n"
 "  --help                this text\n"
+"\n"
+"       sgtorture explore ID [OPTION]...  --budget N schedules of hazard ID's\n"
+"                        configuration under --sched (default pct); the first failing\n"
+"                        schedule is shrunk and its replay command printed\n"
 "\n"
 "repro and hunt take the options above to override the hazard's configuration\n"
 "(--strategy fixed runs the same configuration on the fixed strategy), and:\n"
@@ -131,6 +144,55 @@ static int parse_oracle(const char *arg)
 	usage_error("--until '%s': accepted are %stsan, or never", arg, kinds);
 }
 
+/* A schedule file: '#' comment lines, then choices (thread numbers). */
+static void read_schedule(struct torture_config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 0;
+	char line[4096];
+
+	if (!f)
+		usage_error("--sched replay:%s: cannot read it: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+
+		if (line[0] == '#')
+			continue;
+		for (;;) {
+			unsigned long v = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (cfg->nr_sched_replay == cap) {
+				cap = cap ? 2 * cap : 4096;
+				cfg->sched_replay = realloc(cfg->sched_replay, cap * sizeof(uint32_t));
+			}
+			cfg->sched_replay[cfg->nr_sched_replay++] = (uint32_t)v;
+			p = end;
+		}
+	}
+	fclose(f);
+	if (!cfg->nr_sched_replay)
+		usage_error("--sched replay:%s: no choices in it (accepted: a schedule file "
+			    "written by a failing --sched random or pct run)", path);
+	cfg->sched_replay_file = path;
+}
+
+static void parse_sched(struct torture_config *cfg, const char *arg)
+{
+	if (!strncmp(arg, "replay:", 7)) {
+		cfg->sched = SCHED_REPLAY;
+		read_schedule(cfg, arg + 7);
+		return;
+	}
+	for (int p = SCHED_OS; p < SCHED_REPLAY; p++)
+		if (!strcmp(arg, sched_policy_name[p])) {
+			cfg->sched = p;
+			return;
+		}
+	usage_error("--sched '%s': accepted are os, random, pct, replay:FILE", arg);
+}
+
 static void need_mode(const struct torture_config *cfg, const char *opt)
 {
 	if (cfg->mode == MODE_RUN)
@@ -150,9 +212,11 @@ static void parse_mode(struct torture_config *cfg, int *argc, char ***argv)
 		cfg->mode = MODE_REPRO;
 	else if (!strcmp(verb, "hunt"))
 		cfg->mode = MODE_HUNT;
+	else if (!strcmp(verb, "explore"))
+		cfg->mode = MODE_EXPLORE;
 	else
 		return;
-	cfg->budget = cfg->mode == MODE_REPRO ? 60 : 10;
+	cfg->budget = cfg->mode == MODE_REPRO ? 60 : cfg->mode == MODE_EXPLORE ? 100 : 10;
 	cfg->seeds = 10;
 	id = *argc > 2 ? (*argv)[2] : NULL;
 	if (id && !strcmp(id, "--list") && cfg->mode == MODE_REPRO) {
@@ -166,6 +230,8 @@ static void parse_mode(struct torture_config *cfg, int *argc, char ***argv)
 		usage_error("%s: unknown hazard '%s': accepted are H1..H10 (sgtorture repro --list)",
 			    verb, id);
 	repro_apply(cfg->repro, cfg);
+	if (cfg->mode == MODE_EXPLORE)
+		explore_apply(cfg);
 	/* getopt_long sees argv[0] and the options after the id. */
 	(*argv)[2] = (*argv)[0];
 	*argv += 2;
@@ -178,7 +244,9 @@ static void check_repro(struct torture_config *cfg)
 	if (cfg->nr_strategies != 1 || cfg->nr_models != 1)
 		usage_error("repro and hunt run one strategy on one devres model; %d x %d were asked for",
 			    cfg->nr_strategies, cfg->nr_models);
-	if (cfg->stop_on == STOP_ON_TSAN && !sgt_tsan_enabled())
+	if (cfg->mode == MODE_EXPLORE && cfg->sched == SCHED_OS)
+		usage_error("explore needs a controlled scheduler: --sched random or pct, not os");
+	if (cfg->mode != MODE_EXPLORE && cfg->stop_on == STOP_ON_TSAN && !sgt_tsan_enabled())
 		usage_error("%s's oracle is ThreadSanitizer: run the tsan build's sgtorture "
 			    "(build/tsan/torture/sgtorture %s %s)",
 			    cfg->repro->id, cfg->mode == MODE_REPRO ? "repro" : "hunt", cfg->repro->id);
@@ -283,6 +351,10 @@ static void defaults(struct torture_config *cfg, const char *argv0)
 	cfg->watchdog = 10;
 	cfg->seed = (uint64_t)time(NULL) * 2654435761u;
 	cfg->stop_on = STOP_NEVER;
+	cfg->sched = SCHED_OS;
+	cfg->sched_depth = 3;
+	cfg->sched_steps = 20000;
+	cfg->sched_dir = ".";
 }
 
 void torture_parse(int argc, char **argv, struct torture_config *cfg)
@@ -300,7 +372,11 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		{ "inject-hang", required_argument, 0, 'X' }, { "help", no_argument, 0, 'h' },
 		{ "until", required_argument, 0, 'U' }, { "timeline", no_argument, 0, 'T' },
 		{ "budget", required_argument, 0, 'B' }, { "seeds", required_argument, 0, 'N' },
-		{ "list", no_argument, 0, 'L' },
+		{ "list", no_argument, 0, 'L' }, { "sched", required_argument, 0, 'P' },
+		{ "sched-depth", required_argument, 0, 'Q' },
+		{ "sched-steps", required_argument, 0, 'R' },
+		{ "sched-dir", required_argument, 0, 'V' },
+		{ "until-match", required_argument, 0, 'W' },
 		{ 0 },
 	};
 	char err[200];
@@ -314,7 +390,9 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		case 's': parse_strategies(cfg, optarg); break;
 		case 'm': parse_models(cfg, optarg); break;
 		case 'H':
-			if (strcmp(optarg, "none") && sgt_hazard_parse(optarg, &cfg->hazard, err, sizeof(err)))
+			if (!strcmp(optarg, "none"))
+				cfg->hazard = NULL;
+			else if (sgt_hazard_parse(optarg, &cfg->hazard, err, sizeof(err)))
 				usage_error("--hazard: %s, or none", err);
 			break;
 		case 't': parse_threads(cfg, optarg); break;
@@ -346,12 +424,21 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		case 'N': need_mode(cfg, "--seeds");
 			cfg->seeds = (int)parse_long("--seeds", optarg, 1, 100000); break;
 		case 'L': need_mode(cfg, "--list"); repro_list(stdout); exit(0);
+		case 'P': parse_sched(cfg, optarg); break;
+		case 'Q': cfg->sched_depth = (int)parse_long("--sched-depth", optarg, 1, 16); break;
+		case 'R': cfg->sched_steps = (unsigned long)parse_long("--sched-steps", optarg, 100,
+									  100000000); break;
+		case 'V': cfg->sched_dir = optarg; break;
+		case 'W': cfg->until_match = optarg; break;
 		default:
 			usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s': sgtorture takes options only", argv[optind]);
+	if (cfg->until_match && (cfg->stop_on < 0 || cfg->stop_on >= SGT_V_NR))
+		usage_error("--until-match '%s': accepted only with --until KIND, a violation kind",
+			    cfg->until_match);
 	if (cfg->no_fork && cfg->nr_strategies * cfg->nr_models != 1)
 		usage_error("--no-fork runs one strategy and model; %d runs were asked for",
 			    cfg->nr_strategies * cfg->nr_models);
@@ -388,7 +475,14 @@ void torture_replay_cmdline(const struct torture_config *cfg,
 		ADD(" --inject-hang %g", cfg->inject_hang);
 	if (cfg->stop_on != STOP_NEVER)
 		ADD(" --until %s", repro_oracle_name(cfg->stop_on));
+	if (cfg->until_match)
+		ADD(" --until-match '%s'", cfg->until_match);
 	if (cfg->timeline)
 		ADD(" --timeline");
+	if (cfg->sched != SCHED_OS && cfg->sched != SCHED_REPLAY)
+		ADD(" --sched %s --sched-depth %d --sched-steps %lu", sched_policy_name[cfg->sched],
+		    cfg->sched_depth, cfg->sched_steps);
+	if (cfg->sched == SCHED_REPLAY)
+		ADD(" --sched replay:%s --sched-steps %lu", cfg->sched_replay_file, cfg->sched_steps);
 #undef ADD
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <sgt/sched_ctl.h>
 #include <sgt/tsan_report.h>
 
 #include "torture.h"
@@ -261,6 +262,15 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			 "watchdog_dump", res->dump, "timeline", timeline);
 	if (doc && atomic_load(&res->found))
 		json_object_set_new(doc, "found_at", json_real(res->found_ns / 1e9));
+	if (doc && cfg->sched != SCHED_OS) {
+		char hash[24];
+
+		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)res->sched_hash);
+		json_object_set_new(doc, "sched", json_pack("{s:s,s:I,s:I,s:s,s:s}", "policy",
+			sched_policy_name[cfg->sched], "steps", (json_int_t)res->sched_steps,
+			"choices", (json_int_t)res->sched_choices, "trace_hash", hash,
+			"file", res->sched_file));
+	}
 	return doc;
 }
 

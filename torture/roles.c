@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sgt/sched_ctl.h>
 #include <sgt/dma_map.h>
 #include <sgt/wait.h>
 
@@ -43,11 +44,11 @@ static struct sgt_object *pool_get(struct torture_ctx *ctx, int i)
 	struct pool_slot *slot = &ctx->slots[i];
 	struct sgt_object *obj;
 
-	pthread_mutex_lock(&slot->lock);
+	sgt_raw_lock(&slot->lock);	/* no switch inside: see sched.h */
 	obj = slot->obj;
 	if (obj)
 		sgt_object_get(obj);
-	pthread_mutex_unlock(&slot->lock);
+	sgt_raw_unlock(&slot->lock);
 	return obj;
 }
 
@@ -57,16 +58,27 @@ static struct sgt_object *pool_swap(struct torture_ctx *ctx, int i, struct sgt_o
 	struct pool_slot *slot = &ctx->slots[i];
 	struct sgt_object *old;
 
-	pthread_mutex_lock(&slot->lock);
+	sgt_raw_lock(&slot->lock);	/* no switch inside: see sched.h */
 	old = slot->obj;
 	slot->obj = obj;
-	pthread_mutex_unlock(&slot->lock);
+	sgt_raw_unlock(&slot->lock);
 	return old;
 }
 
 static int slot_device(struct torture_ctx *ctx, int i)
 {
 	return i % ctx->ndev;
+}
+
+/* Up to max_us; under a controlled scheduler, a yield (no clock in a schedule). */
+static void delay(struct torture_thread *t, uint32_t max_us)
+{
+	uint32_t us = torture_random_below(&t->rng, max_us);
+
+	if (t->ctx->controlled)
+		sched_ctl_yield();
+	else
+		usleep(us);
 }
 
 /* gpuN's N, for the timeline. */
@@ -184,7 +196,7 @@ static enum sgt_outcome access_owned(struct torture_thread *t, struct sgt_object
 	}
 	if (ret)
 		return classify_error(ret, false);
-	usleep(torture_random_below(&t->rng, 200));	/* held across a sleep */
+	delay(t, 200);	/* held across a sleep */
 	map = devres_try_access(obj->ops->owned_deref(&owned));
 	if (map) {
 		struct sg_table *sgt = sgt_map_payload_sgt(map);
@@ -249,7 +261,7 @@ static void revoker_step(struct torture_thread *t)
 	trace_event(TRACE_OP, "device_unbind", NULL, dev_index(t->ctx, dev));
 	if (!device_unbind(dev)) {
 		trace_event(TRACE_OP, "unbound", NULL, dev_index(t->ctx, dev));
-		usleep(torture_random_below(&t->rng, 500));
+		delay(t, 500);
 		sgt_thread_set_op("device_bind");
 		trace_event(TRACE_OP, "device_bind", NULL, dev_index(t->ctx, dev));
 		device_bind(dev);
@@ -272,7 +284,7 @@ static void freer_step(struct torture_thread *t)
 	scoped_guard(device_bound, sgt_object_device(obj))
 		if (scope.dev)
 			obj->ops->sg_table(obj, &scope);
-	usleep(torture_random_below(&t->rng, 100));
+	delay(t, 100);
 	sgt_thread_set_op("last put");
 	trace_event(TRACE_OP, "last put", obj, -1);
 	sgt_object_put(obj);
@@ -295,13 +307,17 @@ void *torture_role_thread(void *arg)
 	sgt_thread_start("%s-%d", torture_role_name[t->role], t->idx);
 	t->sgt = sgt_current();
 	trace_thread_start(&t->ring, t->role, t->idx);
-	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+	if (t->ctx->controlled)
+		sched_ctl_register((int)(t - t->ctx->threads), t->sgt->name);
+	/* Controlled: the scheduler's step count ends the run, the same way every time. */
+	while (!atomic_load_explicit(stop, memory_order_relaxed) && !sched_ctl_expired()) {
 		torture_stutter_wait(stop);
 		sgt_thread_set_op(torture_role_name[t->role]);
 		role_step[t->role](t);
 		atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
 	}
 	sgt_thread_set_op("exited");
+	sched_ctl_exit();
 	sgt_thread_stop();
 	return NULL;
 }

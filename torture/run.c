@@ -15,6 +15,7 @@
 
 #include <sgt/dma_map.h>
 #include <sgt/fault.h>
+#include <sgt/sched_ctl.h>
 #include <sgt/wait.h>
 
 #include "run.h"
@@ -71,6 +72,8 @@ static const void *report_object(const char *msg)
 	return p ? (const void *)(uintptr_t)strtoull(p + 7, NULL, 16) : NULL;
 }
 
+static void match_violation(const struct sgt_violation *v);
+
 /* Every violation: counted into the shared result; the first of a kind kept and shown. */
 static void record_violation(const struct sgt_violation *v)
 {
@@ -79,6 +82,17 @@ static void record_violation(const struct sgt_violation *v)
 	char report[400];
 
 	atomic_fetch_add(&res->violations[v->kind], 1);
+	if (the_ctx->cfg->until_match) {
+		match_violation(v);
+		if (!atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1))
+			return;
+		res->first_ns[v->kind] = since_start();
+		if (!res->first_violation[v->kind][0])
+			snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
+				 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file,
+				 v->site.line, v->site.func);
+		return;
+	}
 	if (!atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1))
 		return;
 	res->first_ns[v->kind] = since_start();
@@ -88,7 +102,39 @@ static void record_violation(const struct sgt_violation *v)
 	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
 		 sgt_violation_name[v->kind], v->msg);
 	keep_timeline(res, (int)v->kind, report, report_object(v->msg));
+	if (the_ctx->controlled && (the_ctx->cfg->stop_on == STOP_NEVER ||
+				    the_ctx->cfg->stop_on == (int)v->kind))
+		sched_ctl_mark_failure();	/* the schedule to replay ends here */
 	found(res, (int)v->kind);
+}
+
+/*
+ * --until-match: the oracle fires only for a report with this text (H10's
+ * "unmapped sg_table", not H6's "NULL sg_table", both use-after-unmap).
+ * Every report is checked, not only the first of its kind.
+ */
+static void match_violation(const struct sgt_violation *v)
+{
+	struct torture_result *res = the_ctx->res;
+	const struct torture_config *cfg = the_ctx->cfg;
+	char report[400];
+	int expected = 0;
+
+	if (cfg->stop_on != (int)v->kind || !strstr(v->msg, cfg->until_match) ||
+	    atomic_load(&res->found))
+		return;
+	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
+		 sgt_violation_name[v->kind], v->msg);
+	atomic_store(&res->timeline_claimed, 0);
+	keep_timeline(res, (int)v->kind, report, report_object(v->msg));
+	if (the_ctx->controlled)
+		sched_ctl_mark_failure();
+	if (atomic_compare_exchange_strong(&res->found, &expected, 1)) {
+		res->found_ns = since_start();
+		snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
+			 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file,
+			 v->site.line, v->site.func);
+	}
 	if (!the_ctx->cfg->quiet)
 		fprintf(stderr, "sgtorture: VIOLATION %s: %s\n", sgt_violation_name[v->kind],
 			res->first_violation[v->kind]);
@@ -210,10 +256,29 @@ static void control(struct torture_ctx *ctx, uint64_t start)
 	for (int i = 0; i < ctx->nthreads; i++)
 		since[i] = start;
 	torture_stutter_init(cfg->stutter, start);
-	while ((now = sgt_now_ns()) - start < (uint64_t)(cfg->duration * 1e9) && !interrupted &&
-	       !atomic_load(&ctx->res->found)) {
-		torture_stutter_tick(now);
-		watch_progress(ctx, seen, since, now);
+	uint64_t last_steps = 0, steps_since = start;
+
+	while (!interrupted && !atomic_load(&ctx->res->found)) {
+		now = sgt_now_ns();
+		if (ctx->controlled) {
+			/*
+			 * The step count ends a controlled run (deterministically);
+			 * the clock only watches that the scheduler moves.
+			 */
+			if (sched_ctl_expired())
+				break;
+			if (sched_ctl_steps() != last_steps) {
+				last_steps = sched_ctl_steps();
+				steps_since = now;
+			} else if (now - steps_since > cfg->watchdog * 1000000000ull) {
+				watchdog_fire("the controlled scheduler made no step");
+			}
+		} else {
+			if (now - start >= (uint64_t)(cfg->duration * 1e9))
+				break;
+			torture_stutter_tick(now);
+			watch_progress(ctx, seen, since, now);
+		}
 		/*
 		 * Racy on purpose: a report being counted in another thread may
 		 * be copied half-done; the copy after the join is the exact
@@ -227,6 +292,74 @@ static void control(struct torture_ctx *ctx, uint64_t start)
 		}
 		usleep(10000);
 	}
+}
+
+/*
+ * A failing controlled run's schedule, up to the failure: a comment line
+ * saying what it was, then the choices.  --sched replay:FILE reads it.
+ */
+static void write_schedule(struct torture_ctx *ctx)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	struct torture_result *res = ctx->res;
+	size_t n, upto = sched_ctl_failure_choices();
+	const uint32_t *c = sched_ctl_choices(&n);
+	FILE *f;
+
+	res->sched_steps = sched_ctl_steps();
+	res->sched_hash = upto ? sched_ctl_failure_hash() : sched_ctl_trace_hash();
+	res->sched_choices = upto ? upto : n;
+	if (!upto)
+		return;		/* no failure was seen: nothing to replay */
+	snprintf(res->sched_file, sizeof(res->sched_file), "%s/sgtorture-%s-%s-%s-%llu.sched",
+		 cfg->sched_dir, ctx->ops->name, res->model, sched_policy_name[cfg->sched],
+		 (unsigned long long)cfg->seed);
+	f = fopen(res->sched_file, "w");
+	if (!f) {
+		res->sched_file[0] = 0;
+		return;
+	}
+	fprintf(f, "# sgtorture schedule: strategy=%s devres-model=%s policy=%s seed=%llu "
+		"choices=%zu hash=%016llx\n", ctx->ops->name, res->model,
+		sched_policy_name[cfg->sched], (unsigned long long)cfg->seed, res->sched_choices,
+		(unsigned long long)res->sched_hash);
+	for (size_t i = 0; i < res->sched_choices; i++)
+		fprintf(f, "%u%c", c[i], i % 32 == 31 ? '\n' : ' ');
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* No controlled thread can run: report where each is, keep the schedule, end the run. */
+static __attribute__((noreturn)) void on_deadlock(const char *positions)
+{
+	struct torture_result *res = the_ctx->res;
+
+	sgt_violation(SGT_V_DEADLOCK, "no thread can run after %llu schedule points",
+		      (unsigned long long)sched_ctl_steps());
+	sched_ctl_mark_failure();
+	snprintf(res->dump, sizeof(res->dump), "deadlock: no thread can run\n%s", positions);
+	fprintf(stderr, "sgtorture: %s", res->dump);
+	res->elapsed = (double)(sgt_now_ns() - the_ctx->start_ns) / 1e9;
+	write_schedule(the_ctx);
+	torture_collect_tsan(res);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "deadlock");
+	res->exit_code = 1;
+	res->finished = true;
+	sgt_exit_now(1);
+}
+
+static void sched_start(struct torture_ctx *ctx)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	struct sched_ctl_config sc = {
+		.policy = (enum sched_policy)cfg->sched, .seed = cfg->seed,
+		.depth = cfg->sched_depth, .max_steps = cfg->sched_steps,
+		.replay = cfg->sched_replay, .nr_replay = cfg->nr_sched_replay,
+		.nr_threads = ctx->nthreads, .deadlock = on_deadlock,
+	};
+
+	/* The torture's hook (coverage, timeline) runs first at every point. */
+	sched_ctl_init(&sc, sgt_sched_set_hook(NULL));
 }
 
 static void setup(struct torture_ctx *ctx, enum devres_model model)
@@ -342,12 +475,18 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 	the_ctx = &ctx;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	ctx.controlled = cfg->sched != SCHED_OS;
 	setup(&ctx, model);
-	torture_hook_install(res, cfg->jitter, cfg->seed);
+	/* Under a controlled scheduler the schedule is the jitter. */
+	torture_hook_install(res, ctx.controlled ? 0 : cfg->jitter, cfg->seed);
 	start = ctx.start_ns = res->start_ns = sgt_now_ns();
 	if (cfg->inject_hang > 0)
 		ctx.hang_at_ns = start + (uint64_t)(cfg->inject_hang * 1e9);
+	if (ctx.controlled)
+		sched_start(&ctx);
 	start_threads(&ctx);
+	if (ctx.controlled)
+		sched_ctl_start();
 	control(&ctx, start);
 	atomic_store(&ctx.stop, true);
 	if (atomic_load(&res->found)) {
@@ -358,6 +497,8 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 		 */
 		res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
 		torture_collect_tsan(res);
+		if (ctx.controlled)
+			write_schedule(&ctx);
 		snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
 		return 0;
 	}
@@ -369,6 +510,10 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 	teardown_and_check(&ctx);
 	free(slots);
 	torture_collect_tsan(res);
+	if (ctx.controlled) {
+		write_schedule(&ctx);
+		sched_ctl_fini();
+	}
 	snprintf(res->exit_reason, sizeof(res->exit_reason), interrupted ? "signal" : "completed");
 	return 0;
 }

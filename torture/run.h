@@ -47,6 +47,7 @@ struct torture_ctx {
 	struct trace_ring **rings;	/* each thread's, for trace_snapshot() */
 	int nthreads;
 	uint64_t start_ns;
+	bool controlled;		/* --sched other than os */
 };
 
 void *torture_role_thread(void *arg);

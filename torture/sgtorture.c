@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sgt/sched_ctl.h>
 #include <sgt/thread.h>
 #include <sgt/wait.h>
 
@@ -149,9 +150,15 @@ static void end_of_test(const struct torture_config *cfg, const struct sgt_strat
 	       cfg->threads[ROLE_ACCESSOR], cfg->threads[ROLE_REVOKER], cfg->threads[ROLE_FREER],
 	       cfg->objects, cfg->devices, cfg->duration, (unsigned long long)cfg->seed,
 	       cfg->jitter, cfg->stutter, faults, res->exit_reason);
+	if (cfg->sched != SCHED_OS)
+		printf("Schedule: %s, %llu steps, trace %016llx%s%s\n", sched_policy_name[cfg->sched],
+		       (unsigned long long)res->sched_steps, (unsigned long long)res->sched_hash,
+		       res->sched_file[0] ? ", written to " : "", res->sched_file);
 	if (res->exit_code) {
 		torture_replay_cmdline(cfg, ops, model, replay, sizeof(replay));
 		printf("Replay: %s\n", replay);
+		if (res->sched_file[0])
+			printf("Replay schedule: %s --sched replay:%s\n", replay, res->sched_file);
 	}
 }
 
@@ -203,6 +210,8 @@ int main(int argc, char **argv)
 		return repro_main(&cfg);
 	if (cfg.mode == MODE_HUNT)
 		return hunt_main(&cfg);
+	if (cfg.mode == MODE_EXPLORE)
+		return explore_main(&cfg);
 	for (int s = 0; s < cfg.nr_strategies; s++) {
 		for (int m = 0; m < cfg.nr_models; m++, nr++) {
 			ops[nr] = cfg.strategies[s];

@@ -30,7 +30,7 @@ extern const char *const torture_role_name[NR_ROLES];
 #define MAX_WINDOWS	16
 #define MAX_TSAN_UNIQUE	16
 
-enum torture_mode { MODE_RUN, MODE_REPRO, MODE_HUNT };
+enum torture_mode { MODE_RUN, MODE_REPRO, MODE_HUNT, MODE_EXPLORE };
 
 #define STOP_NEVER	(-1)
 #define STOP_ON_TSAN	SGT_V_NR	/* any ThreadSanitizer report */
@@ -53,6 +53,15 @@ struct torture_config {
 	const struct repro_spec *repro;	/* repro and hunt */
 	double budget;			/* repro: in all; hunt: per seed */
 	int seeds;			/* hunt */
+	/* --sched: who runs next (sched_ctl.h); SCHED_OS is the kernel's choice. */
+	int sched;			/* enum sched_policy */
+	int sched_depth;
+	unsigned long sched_steps;
+	uint32_t *sched_replay;		/* --sched replay:FILE, read */
+	size_t nr_sched_replay;
+	const char *sched_replay_file;
+	const char *sched_dir;		/* where failing schedules are written */
+	bool shrink;			/* explore: shrink the first failing schedule */
 	const struct sgt_strategy_ops *strategies[8];
 	int nr_strategies;
 	enum devres_model models[DEVRES_MODEL_NR];
@@ -71,6 +80,7 @@ struct torture_config {
 	bool timeline;				/* keep the timeline of the first report */
 	int stop_on;				/* STOP_NEVER, a violation kind or STOP_ON_TSAN */
 	const char *tsan_frame;			/* STOP_ON_TSAN: only a report showing this */
+	const char *until_match;		/* a violation: only one whose text has this */
 	const char *argv0;
 };
 
@@ -123,6 +133,10 @@ struct torture_result {
 	uint64_t timeline_at_ns;
 	char timeline_report[400];
 	struct trace_event timeline[TIMELINE_MAX];
+	/* --sched: what the controlled scheduler did. */
+	uint64_t sched_steps, sched_hash;
+	size_t sched_choices;		/* in the schedule written (to the failure) */
+	char sched_file[256];
 	bool finished;
 };
 
@@ -165,5 +179,8 @@ void repro_apply(const struct repro_spec *spec, struct torture_config *cfg);
 void repro_list(FILE *out);
 int repro_main(struct torture_config *cfg);
 int hunt_main(struct torture_config *cfg);
+/* explore: the hazard's configuration under a controlled scheduler. */
+void explore_apply(struct torture_config *cfg);
+int explore_main(struct torture_config *cfg);
 
 #endif /* SGT_TORTURE_H */

@@ -33,10 +33,10 @@ void mutex_lock_slowpath(struct mutex *lock)
 	struct sgt_wait w;
 
 	sgt_wait_init(&w);
-	pthread_mutex_lock(&lock->wait_lock);
+	sgt_raw_lock(&lock->wait_lock);
 	while (!mutex_trylock_waiter(lock))
 		sgt_cond_wait(&lock->wait, &lock->wait_lock, &w, lock->name, lock);
-	pthread_mutex_unlock(&lock->wait_lock);
+	sgt_raw_unlock(&lock->wait_lock);
 }
 
 /*
@@ -49,9 +49,9 @@ void mutex_unlock_wake(struct mutex *lock)
 	if (atomic_fetch_sub_explicit(&lock->state, 1, memory_order_release) == MUTEX_LOCKED)
 		return;
 	atomic_store_explicit(&lock->state, MUTEX_UNLOCKED, memory_order_release);
-	pthread_mutex_lock(&lock->wait_lock);
+	sgt_raw_lock(&lock->wait_lock);
 	pthread_cond_broadcast(&lock->wait);
-	pthread_mutex_unlock(&lock->wait_lock);
+	sgt_raw_unlock(&lock->wait_lock);
 }
 
 void __mutex_lock(struct mutex *lock, struct sgt_site site)

@@ -17,6 +17,7 @@
 #undef rcu_unregister_thread
 
 #include <sgt/rcu.h>
+#include <sgt/sched_ctl.h>
 #include <sgt/sched.h>
 #include <sgt/tsan.h>
 #include <sgt/violation.h>
@@ -26,6 +27,14 @@ static char rcu_tsan_sync;
 
 static _Thread_local bool registered;
 static _Thread_local int read_nesting;
+/* Read-side unlocks so far: a controlled grace period waits for it to move. */
+static _Thread_local unsigned long read_unlocks;
+
+void rcu_reader_state(const int **nesting, const unsigned long **unlocks)
+{
+	*nesting = &read_nesting;
+	*unlocks = &read_unlocks;
+}
 static pthread_key_t unregister_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
@@ -76,6 +85,7 @@ void rcu_read_unlock(void)
 			"rcu_read_unlock() without rcu_read_lock()"))
 		return;
 	read_nesting--;
+	read_unlocks++;
 	sgt_tsan_release(&rcu_tsan_sync);
 	urcu_memb_read_unlock();
 	sgt_sched_point(SGT_SP_RCU_UNLOCK, &rcu_tsan_sync);
@@ -92,6 +102,9 @@ void synchronize_rcu(void)
 			"synchronize_rcu() inside an RCU read-side critical section"))
 		return;
 	sgt_sched_point(SGT_SP_GRACE_PERIOD, &rcu_tsan_sync);
-	urcu_memb_synchronize_rcu();
+	if (sched_ctl_active())
+		sched_ctl_synchronize_rcu();	/* readers are not running: yield to them */
+	else
+		urcu_memb_synchronize_rcu();
 	sgt_tsan_acquire(&rcu_tsan_sync);
 }

@@ -2,6 +2,7 @@
 #include <sgt/sched.h>
 
 _Atomic(sgt_sched_hook_t) sgt_sched_hook;
+_Thread_local int sgt_sched_nopreempt;
 
 const char *const sgt_sp_kind_name[SGT_SP_NR] = {
 	[SGT_SP_LOCK] = "lock",		[SGT_SP_UNLOCK] = "unlock",

@@ -122,7 +122,7 @@ static struct sgt_object *quarantine_push(struct sgt_object *obj)
 {
 	struct sgt_object *oldest = NULL;
 
-	pthread_mutex_lock(&quarantine_lock);
+	sgt_raw_lock(&quarantine_lock);
 	obj->quarantine_next = NULL;
 	if (quarantine_tail)
 		quarantine_tail->quarantine_next = obj;
@@ -134,7 +134,7 @@ static struct sgt_object *quarantine_push(struct sgt_object *obj)
 		quarantine_head = oldest->quarantine_next;
 		quarantined--;
 	}
-	pthread_mutex_unlock(&quarantine_lock);
+	sgt_raw_unlock(&quarantine_lock);
 	return oldest;
 }
 
@@ -142,11 +142,11 @@ void sgt_object_quarantine_flush(void)
 {
 	struct sgt_object *obj;
 
-	pthread_mutex_lock(&quarantine_lock);
+	sgt_raw_lock(&quarantine_lock);
 	obj = quarantine_head;
 	quarantine_head = quarantine_tail = NULL;
 	quarantined = 0;
-	pthread_mutex_unlock(&quarantine_lock);
+	sgt_raw_unlock(&quarantine_lock);
 	while (obj) {
 		struct sgt_object *next = obj->quarantine_next;
 

@@ -30,6 +30,7 @@ const char *const sgt_violation_name[SGT_V_NR] = {
 	[SGT_V_DEVRES] = "devres",
 	[SGT_V_DEVICE] = "device",
 	[SGT_V_HANG] = "hang",
+	[SGT_V_DEADLOCK] = "deadlock",
 };
 
 static atomic_uint_fast64_t counts[SGT_V_NR];

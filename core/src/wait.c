@@ -9,6 +9,7 @@
 #include <sgt/sched.h>
 #include <sgt/thread.h>
 #include <sgt/violation.h>
+#include <sgt/sched_ctl.h>
 #include <sgt/wait.h>
 
 #define SLICE_NS	(20 * 1000 * 1000ull)	/* re-check and re-arm every 20 ms */
@@ -80,6 +81,17 @@ void sgt_cond_wait(pthread_cond_t *cond, pthread_mutex_t *m, struct sgt_wait *w,
 	struct timespec ts = { .tv_sec = deadline / 1000000000ull,
 			       .tv_nsec = deadline % 1000000000ull };
 
+	if (sched_ctl_active()) {
+		/*
+		 * One thread runs at a time: yield instead of sleeping and
+		 * re-check after; the scheduler, not the clock, finds a thread
+		 * that never gets what it waits for.
+		 */
+		sgt_raw_unlock(m);
+		sched_ctl_block(what, addr);
+		sgt_raw_lock(m);
+		return;
+	}
 	if (!w->fired && now - w->start_ns > sgt_watchdog_timeout_ms() * 1000000ull) {
 		sgt_hang_handler_t h = atomic_load(&hang_handler);
 

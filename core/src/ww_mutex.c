@@ -131,7 +131,7 @@ static int ww_mutex_lock_slowpath(struct ww_mutex *lock, struct ww_acquire_ctx *
 	int ret = 0;
 
 	sgt_wait_init(&w);
-	pthread_mutex_lock(&lock->base.wait_lock);
+	sgt_raw_lock(&lock->base.wait_lock);
 	ww_add_waiter(lock, &me);
 	for (;;) {
 		if (mutex_trylock_waiter(&lock->base))
@@ -146,7 +146,7 @@ static int ww_mutex_lock_slowpath(struct ww_mutex *lock, struct ww_acquire_ctx *
 	ww_del_waiter(lock, &me);
 	if (!ret)
 		atomic_store(&lock->ctx, ctx);
-	pthread_mutex_unlock(&lock->base.wait_lock);
+	sgt_raw_unlock(&lock->base.wait_lock);
 	return ret;
 }
 
@@ -158,9 +158,9 @@ static void ww_set_context_fastpath(struct ww_mutex *lock, struct ww_acquire_ctx
 {
 	atomic_store(&lock->ctx, ctx);
 	if (atomic_load(&lock->base.state) == MUTEX_CONTENDED) {
-		pthread_mutex_lock(&lock->base.wait_lock);
+		sgt_raw_lock(&lock->base.wait_lock);
 		pthread_cond_broadcast(&lock->base.wait);
-		pthread_mutex_unlock(&lock->base.wait_lock);
+		sgt_raw_unlock(&lock->base.wait_lock);
 	}
 }
 

@@ -24,6 +24,8 @@ void rcu_unregister_thread(void);
 
 /* Nests.  Never sleeps.  Must be paired with rcu_read_unlock() in the same thread. */
 void rcu_read_lock(void);
+/* The calling thread's read-side nesting and unlock count (controlled grace periods). */
+void rcu_reader_state(const int **nesting, const unsigned long **unlocks);
 void rcu_read_unlock(void);
 bool rcu_read_lock_held(void);
 

@@ -17,6 +17,7 @@
 #ifndef SGT_SCHED_H
 #define SGT_SCHED_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include "compiler.h"
 
@@ -56,6 +57,15 @@ static inline void sgt_sched_point(enum sgt_sp_kind kind, const void *addr)
 	if (unlikely(hook != NULL))
 		hook(kind, addr);
 }
+
+/*
+ * Internal pthread lock sections of the core (a mutex's wait_lock, a wait
+ * queue's lock): a controlled scheduler must not switch threads inside one,
+ * or the next thread would block for real on a lock whose holder cannot run.
+ */
+extern _Thread_local int sgt_sched_nopreempt;
+#define sgt_raw_lock(m)		do { sgt_sched_nopreempt++; pthread_mutex_lock(m); } while (0)
+#define sgt_raw_unlock(m)	do { pthread_mutex_unlock(m); sgt_sched_nopreempt--; } while (0)
 
 /* Install a hook (NULL removes it); returns the previous one. */
 sgt_sched_hook_t sgt_sched_set_hook(sgt_sched_hook_t hook);

@@ -35,6 +35,7 @@ enum sgt_violation_kind {
 	SGT_V_DEVRES,		/* Devres/devres invariant broken */
 	SGT_V_DEVICE,		/* device bind/unbind rule broken */
 	SGT_V_HANG,		/* a wait outlived the watchdog */
+	SGT_V_DEADLOCK,		/* controlled schedule: no thread can run */
 	SGT_V_NR
 };
 

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "compiler.h"
+#include "sched.h"
 
 struct sgt_wait {
 	uint64_t start_ns;
@@ -70,8 +71,8 @@ void wake_up_var(const void *var);
 		break;								\
 	__var_waitqueue((var), &__m, &__c);					\
 	sgt_wait_init(&__w);							\
-	pthread_mutex_lock(__m);						\
+	sgt_raw_lock(__m);							\
 	while (!(condition))							\
 		sgt_cond_wait(__c, __m, &__w, #condition, (var));		\
-	pthread_mutex_unlock(__m);						\
+	sgt_raw_unlock(__m);							\
 } while (0)
