@@ -41,6 +41,7 @@ static sgt_sched_hook_t chained;
 
 static uint64_t rng, steps, hash = 1469598103934665603ull;
 static uint64_t change_points[16];	/* pct: steps at which the runner's priority drops */
+static int lowest_prio;			/* pct: a sleeper goes below everyone */
 static int nr_change_points;
 static uint32_t *choices;
 static size_t nr_choices, cap_choices, failure_choices;
@@ -85,6 +86,7 @@ static void pct_init(void)
 	}
 	for (int i = 0; i < n; i++)
 		threads[i].prio = cfg.depth + perm[i];
+	lowest_prio = 0;
 	nr_change_points = cfg.depth > 1 ? cfg.depth - 1 : 0;
 	if (nr_change_points > 16)
 		nr_change_points = 16;
@@ -270,10 +272,24 @@ void sched_ctl_exit(void)
 	pthread_mutex_unlock(&ctl_lock);
 }
 
+/*
+ * pct: a thread that blocks (a contended lock, a wait, a grace period)
+ * drops below every other.  The torture's threads loop until the step
+ * budget is spent; with fixed priorities the first would run alone until
+ * a change point.  A plain delay keeps its priority (measured: demoting it
+ * too hid H10, whose reader must keep running across the window).
+ */
+static void pct_sleep(void)
+{
+	if (cfg.policy == SCHED_PCT)
+		threads[self].prio = --lowest_prio;
+}
+
 void sched_ctl_yield(void)
 {
-	if (self >= 0)
-		ctl_point(SGT_SP_NR, NULL);
+	if (self < 0)
+		return;
+	ctl_point(SGT_SP_NR, NULL);
 }
 
 void sched_ctl_block(const char *what, const void *addr)
@@ -282,6 +298,7 @@ void sched_ctl_block(const char *what, const void *addr)
 	threads[self].blocked_on = what;
 	threads[self].blocked_addr = addr;
 	threads[self].last_point = "block";
+	pct_sleep();
 	switch_from(self, SGT_SP_BLOCK);
 	threads[self].blocked_on = NULL;
 	pthread_mutex_unlock(&ctl_lock);
@@ -298,6 +315,22 @@ void sched_ctl_synchronize_rcu(void)
 		nesting[i] = threads[i].rcu_nesting ? *threads[i].rcu_nesting : 0;
 		unlocks[i] = threads[i].rcu_unlocks ? *threads[i].rcu_unlocks : 0;
 	}
+	/*
+	 * A grace period takes time: the waiter sleeps at least until another
+	 * thread has made a step, or a schedule could never put anything
+	 * inside it (H7's window is the grace period of an unbind's release).
+	 */
+	pthread_mutex_lock(&ctl_lock);
+	for (int i = 0; i < cfg.nr_threads; i++)
+		if (i != self && runnable(i)) {
+			threads[self].blocked_on = "an RCU grace period";
+			threads[self].last_point = "synchronize_rcu";
+			pct_sleep();
+			switch_from(self, SGT_SP_GRACE_PERIOD);
+			threads[self].blocked_on = NULL;
+			break;
+		}
+	pthread_mutex_unlock(&ctl_lock);
 	for (;;) {
 		clear = true;
 		for (int i = 0; i < cfg.nr_threads; i++)
