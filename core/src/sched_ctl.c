@@ -27,6 +27,7 @@ struct ctl_thread {
 	const int *rcu_nesting;		/* its rcu.c state, read only during our turn */
 	const unsigned long *rcu_unlocks;
 	int prio;			/* pct */
+	bool soft;			/* blocked only to let others run (a grace period) */
 	bool done;
 };
 
@@ -101,8 +102,15 @@ static int pick(void)
 
 	for (int i = 0; i < n; i++)
 		count += runnable(i);
-	if (!count)
+	if (!count) {
+		/* Nobody else can run: a grace period's sleep ends by itself. */
+		for (int i = 0; i < n; i++)
+			if (!threads[i].done && threads[i].soft) {
+				threads[i].blocked_on = NULL;
+				return i;
+			}
 		return -1;
+	}
 	switch (cfg.policy) {
 	case SCHED_REPLAY:
 		if (nr_choices < cfg.nr_replay) {
@@ -142,11 +150,13 @@ static void deadlock(void)
 
 	for (int i = 0; i < cfg.nr_threads && used < sizeof(positions); i++)
 		used += (size_t)snprintf(positions + used, sizeof(positions) - used,
-					 "  %s: %s%s (last schedule point: %s)\n",
+					 "  %s: %s%s (last schedule point: %s; RCU read nesting %d)\n",
 					 threads[i].name ? threads[i].name : "?",
 					 threads[i].done ? "exited" : "blocked on ",
 					 threads[i].done ? "" : (threads[i].blocked_on ?: "?"),
-					 threads[i].last_point ?: "none");
+					 threads[i].last_point ?: "none",
+					 threads[i].rcu_nesting && !threads[i].done ?
+						*threads[i].rcu_nesting : 0);
 	pthread_mutex_unlock(&ctl_lock);
 	cfg.deadlock(positions);	/* does not return */
 	abort();
@@ -172,8 +182,10 @@ static void switch_from(int me, enum sgt_sp_kind kind)
 /* A step that is not a blocked re-check: whoever was blocked may go on now. */
 static void unblock_all(void)
 {
-	for (int i = 0; i < cfg.nr_threads; i++)
+	for (int i = 0; i < cfg.nr_threads; i++) {
 		threads[i].blocked_on = NULL;
+		threads[i].soft = false;
+	}
 }
 
 static void ctl_point(enum sgt_sp_kind kind, const void *addr)
@@ -325,9 +337,11 @@ void sched_ctl_synchronize_rcu(void)
 		if (i != self && runnable(i)) {
 			threads[self].blocked_on = "an RCU grace period";
 			threads[self].last_point = "synchronize_rcu";
+			threads[self].soft = true;
 			pct_sleep();
 			switch_from(self, SGT_SP_GRACE_PERIOD);
 			threads[self].blocked_on = NULL;
+			threads[self].soft = false;
 			break;
 		}
 	pthread_mutex_unlock(&ctl_lock);
