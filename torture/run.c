@@ -489,6 +489,13 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 		sched_ctl_start();
 	control(&ctx, start);
 	atomic_store(&ctx.stop, true);
+	if (!atomic_load(&res->found))
+		join_threads(&ctx);
+	/*
+	 * Again after the join: under a controlled scheduler the threads'
+	 * last iterations after the step budget are part of the schedule, and
+	 * what they find must not depend on when the controller looked.
+	 */
 	if (atomic_load(&res->found)) {
 		/*
 		 * The oracle the run waited for fired: that is the verdict.
@@ -502,7 +509,6 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 		snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
 		return 0;
 	}
-	join_threads(&ctx);
 	torture_hook_remove();
 	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
 	if (!cfg->quiet && cfg->stat_interval > 0)
