@@ -170,7 +170,10 @@ int explore_main(struct torture_config *cfg)
 	       cfg->repro->id, cfg->strategies[0]->name, devres_model_name[cfg->models[0]],
 	       sched_policy_name[cfg->sched], cfg->sched_depth, cfg->sched_steps,
 	       repro_oracle_name(cfg->stop_on), runs, (unsigned long long)base);
-	for (int i = 0; i < runs && !torture_interrupted(); i++, ran++) {
+	for (int i = 0; i < runs && !torture_interrupted(); i++) {
+		if (!torture_in_shard(cfg, i))
+			continue;
+		ran++;
 		cfg->seed = base + (uint64_t)i;
 		if (!run_fails(cfg, res))
 			continue;

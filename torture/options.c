@@ -62,6 +62,8 @@ static const char help_text[] =
 "  --sched-depth D       pct's bug depth: D-1 priority change points (default: 3)\n"
 "  --sched-steps N       schedule points per controlled run (default: 20000)\n"
 "  --sched-dir DIR       where failing schedules are written (default: .)\n"
+"  --shard I/N           run part I of N of the matrix (runs, or hunt/explore seeds),\n"
+"                        round robin, so N machines share it (default: 1/1)\n"
 "  --help                this text\n"
 "\n"
 "       sgtorture explore ID [OPTION]...  --budget N schedules of hazard ID's\n"
@@ -191,6 +193,17 @@ static void parse_sched(struct torture_config *cfg, const char *arg)
 			return;
 		}
 	usage_error("--sched '%s': accepted are os, random, pct, replay:FILE", arg);
+}
+
+static void parse_shard(struct torture_config *cfg, const char *arg)
+{
+	int i, n, used = 0;
+
+	if (sscanf(arg, "%d/%d%n", &i, &n, &used) != 2 || arg[used] || n < 1 || n > 4096 ||
+	    i < 1 || i > n)
+		usage_error("--shard '%s': accepted is I/N with 1 <= I <= N <= 4096", arg);
+	cfg->shard = i;
+	cfg->nr_shards = n;
 }
 
 static void need_mode(const struct torture_config *cfg, const char *opt)
@@ -355,6 +368,7 @@ static void defaults(struct torture_config *cfg, const char *argv0)
 	cfg->sched_depth = 3;
 	cfg->sched_steps = 20000;
 	cfg->sched_dir = ".";
+	cfg->shard = cfg->nr_shards = 1;
 }
 
 void torture_parse(int argc, char **argv, struct torture_config *cfg)
@@ -377,6 +391,7 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 		{ "sched-steps", required_argument, 0, 'R' },
 		{ "sched-dir", required_argument, 0, 'V' },
 		{ "until-match", required_argument, 0, 'W' },
+		{ "shard", required_argument, 0, 'Y' },
 		{ 0 },
 	};
 	char err[200];
@@ -430,6 +445,7 @@ void torture_parse(int argc, char **argv, struct torture_config *cfg)
 									  100000000); break;
 		case 'V': cfg->sched_dir = optarg; break;
 		case 'W': cfg->until_match = optarg; break;
+		case 'Y': parse_shard(cfg, optarg); break;
 		default:
 			usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}

@@ -219,12 +219,17 @@ int hunt_main(struct torture_config *cfg)
 	printf("hunt %s: %s on %s, jitter %g, until %s, %d seeds from %llu, budget %g s each\n",
 	       spec->id, cfg->strategies[0]->name, devres_model_name[cfg->models[0]], cfg->jitter,
 	       repro_oracle_name(cfg->stop_on), cfg->seeds, (unsigned long long)base, cfg->budget);
-	for (int i = 0; i < cfg->seeds && !torture_interrupted(); i++, ran++) {
+	for (int i = 0; i < cfg->seeds && !torture_interrupted(); i++) {
 		uint64_t seed = base + (uint64_t)i;
 		int attempts;
 		double t;
+		bool hit;
+
+		if (!torture_in_shard(cfg, i))
+			continue;
+		ran++;
 		/* Retries of one seed step far from the other seeds. */
-		bool hit = hunt_seed(cfg, res, seed, 1000003, cfg->budget, &t, &attempts);
+		hit = hunt_seed(cfg, res, seed, 1000003, cfg->budget, &t, &attempts);
 
 		if (hit)
 			times[found++] = t;

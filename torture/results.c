@@ -299,15 +299,26 @@ bool torture_write_json(const char *path, const struct torture_config *cfg,
 	bool ok;
 
 	for (int i = 0; i < nr_runs; i++) {
-		json_t *r = result_json(cfg, res[i], ops[i]);
+		json_t *r;
+
+		if (!strcmp(res[i]->exit_reason, "other-shard"))
+			continue;	/* another machine's: the merged report has it */
+		r = result_json(cfg, res[i], ops[i]);
 		char replay[1024];
 
 		torture_replay_cmdline(cfg, ops[i], models[i], replay, sizeof(replay));
 		json_object_set_new(r, "replay", json_string(replay));
 		json_array_append_new(runs, r);
 	}
-	doc = json_pack("{s:o,s:o,s:i,s:s}", "config", config_json(cfg), "runs", runs,
-			"exit_code", verdict, "verdict", verdict ? "FAILURE" : "SUCCESS");
+	doc = json_pack("{s:o,s:o,s:i,s:s,s:s++}", "config", config_json(cfg), "runs", runs,
+			"exit_code", verdict, "verdict", verdict ? "FAILURE" : "SUCCESS", "shard",
+			"", "");
+	if (doc) {
+		char shard[32];
+
+		snprintf(shard, sizeof(shard), "%d/%d", cfg->shard, cfg->nr_shards);
+		json_object_set_new(doc, "shard", json_string(shard));
+	}
 	ok = doc && !json_dump_file(doc, path, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(doc);
 	return ok;

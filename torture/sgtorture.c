@@ -177,6 +177,9 @@ static void verdict_table(const struct torture_config *cfg, struct torture_resul
 					!r->finished ? "CRASH" : r->exit_code ? "FAIL" :
 					!strcmp(r->exit_reason, "signal") ? "STOPPED" : "PASS";
 
+			if (!strcmp(r->exit_reason, "other-shard"))
+				v = "(shard)";
+
 			printf(" %-12s", v);
 		}
 		putchar('\n');
@@ -225,6 +228,10 @@ int main(int argc, char **argv)
 		}
 	}
 	for (int i = 0; i < nr && !parent_interrupted; i++) {
+		if (!torture_in_shard(&cfg, i)) {
+			snprintf(res[i]->exit_reason, sizeof(res[i]->exit_reason), "other-shard");
+			continue;
+		}
 		torture_run_forked(&cfg, ops[i], models[i], res[i]);
 		if (!cfg.quiet || res[i]->exit_code)
 			torture_print_result(res[i], ops[i], stdout);

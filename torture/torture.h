@@ -62,6 +62,7 @@ struct torture_config {
 	const char *sched_replay_file;
 	const char *sched_dir;		/* where failing schedules are written */
 	bool shrink;			/* explore: shrink the first failing schedule */
+	int shard, nr_shards;		/* --shard I/N: this process runs part I of N */
 	const struct sgt_strategy_ops *strategies[8];
 	int nr_strategies;
 	enum devres_model models[DEVRES_MODEL_NR];
@@ -170,6 +171,11 @@ int torture_run(const struct torture_config *cfg, const struct sgt_strategy_ops 
 /* Fork a child that runs one (strategy, model); wait for it, with a watchdog. */
 void torture_run_forked(const struct torture_config *cfg, const struct sgt_strategy_ops *ops,
 			enum devres_model model, struct torture_result *res);
+/* Is the i-th run (or seed) of a matrix this shard's?  Round robin, so parts stay even. */
+static inline bool torture_in_shard(const struct torture_config *cfg, int i)
+{
+	return cfg->nr_shards <= 1 || i % cfg->nr_shards == cfg->shard - 1;
+}
 /* SIGINT or SIGTERM came: start nothing more. */
 bool torture_interrupted(void);
 
