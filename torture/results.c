@@ -189,6 +189,32 @@ void torture_print_result(const struct torture_result *res, const struct sgt_str
 	print_problems(res, out);
 }
 
+/*
+ * Text from a run, as JSON: jansson refuses bytes that are not UTF-8, and a
+ * run's text can hold them (a report about freed memory, a timeline event
+ * copied while its thread wrote it).  Those bytes become '?', never a lost
+ * result.
+ */
+static char *clean_text(const char *s)
+{
+	size_t n = strlen(s);
+	char *t = malloc(n + 1);
+
+	for (size_t i = 0; t && i <= n; i++)
+		t[i] = (s[i] && ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) &&
+			s[i] != '\n' && s[i] != '\t') ? '?' : s[i];
+	return t;
+}
+
+static json_t *jtext(const char *s)
+{
+	char *t = clean_text(s ? s : "");
+	json_t *j = json_string(t ? t : "");
+
+	free(t);
+	return j;
+}
+
 static json_t *result_json(const struct torture_config *cfg, const struct torture_result *res,
 			   const struct sgt_strategy_ops *ops)
 {
@@ -222,16 +248,16 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			trace_print(res->timeline, res->nr_timeline, res->timeline_at_ns,
 				    res->timeline_report, torture_role_name, f);
 			fclose(f);
-			timeline = json_string(text);
+			timeline = jtext(text);
 			free(text);
 		}
 	}
 	for (int k = 0; k < SGT_V_NR; k++)
 		if (atomic_load(&res->violations[k]))
 			json_object_set_new(viol, sgt_violation_name[k],
-					    json_pack("{s:I,s:s,s:f}", "count",
+					    json_pack("{s:I,s:o,s:f}", "count",
 						      (json_int_t)atomic_load(&res->violations[k]),
-						      "first", res->first_violation[k],
+						      "first", jtext(res->first_violation[k]),
 						      "first_at", res->first_ns[k] / 1e9));
 	for (int o = 0; o < SGT_OUT_NR; o++)
 		if (atomic_load(&res->outcomes[o]))
@@ -244,11 +270,11 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			"entered", (json_int_t)atomic_load(&res->windows[i].entered),
 			"contended", (json_int_t)atomic_load(&res->windows[i].contended)));
 	for (int i = 0; i < res->nr_tsan_unique; i++)
-		json_array_append_new(tsan, json_pack("{s:s,s:I,s:s}", "type",
+		json_array_append_new(tsan, json_pack("{s:s,s:I,s:o}", "type",
 			res->tsan_unique[i].type, "count", (json_int_t)res->tsan_unique[i].count,
-			"stacks", res->tsan_unique[i].text));
+			"stacks", jtext(res->tsan_unique[i].text)));
 	doc = json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o,s:f},"
-			 "s:{s:I,s:I,s:I},s:s,s:o}",
+			 "s:{s:I,s:I,s:I},s:o,s:o}",
 			 "strategy", ops->name, "devres_model", res->model,
 			 "exit_reason", res->exit_reason[0] ? res->exit_reason : "not-run",
 			 "exit_code", res->exit_code, "failed", torture_result_failed(res, ops),
@@ -259,7 +285,7 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			 "leaks", "objects", (json_int_t)res->objects_leaked,
 			 "pages", (json_int_t)res->pages_leaked,
 			 "mappings", (json_int_t)res->mappings_leaked,
-			 "watchdog_dump", res->dump, "timeline", timeline);
+			 "watchdog_dump", jtext(res->dump), "timeline", timeline);
 	if (doc && atomic_load(&res->found))
 		json_object_set_new(doc, "found_at", json_real(res->found_ns / 1e9));
 	if (doc && cfg->sched != SCHED_OS) {
@@ -310,9 +336,8 @@ bool torture_write_json(const char *path, const struct torture_config *cfg,
 		json_object_set_new(r, "replay", json_string(replay));
 		json_array_append_new(runs, r);
 	}
-	doc = json_pack("{s:o,s:o,s:i,s:s,s:s++}", "config", config_json(cfg), "runs", runs,
-			"exit_code", verdict, "verdict", verdict ? "FAILURE" : "SUCCESS", "shard",
-			"", "");
+	doc = json_pack("{s:o,s:o,s:i,s:s}", "config", config_json(cfg), "runs", runs,
+			"exit_code", verdict, "verdict", verdict ? "FAILURE" : "SUCCESS");
 	if (doc) {
 		char shard[32];
 

@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one nightly folder (scripts/nightly): JUnit XML, TSan reports
+deduplicated by stack, a one-line summary, and the exit status.
+
+Usage: nightly.py FOLDER [--expect-clean fixed,...] [--hazards "H1 H2 ..."]
+
+Exit 1 when a should-be-clean configuration was not clean, or a known hazard
+of the catalogue was not found again (a regression in the harness); 0 else.
+A step the nightly skipped (over its time budget, another shard's, no tsan
+build) is reported as skipped, not as a failure.
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def matrix_runs(folder):
+    """(fault setting, run) for every torture run of the folder."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(folder, "matrix-*.json"))):
+        doc = load(path)
+        setting = os.path.basename(path)[len("matrix-"):-len(".json")]
+        for run in (doc or {}).get("runs", []):
+            out.append((setting, run))
+    doc = load(os.path.join(folder, "tsan-clean.json"))
+    for run in (doc or {}).get("runs", []):
+        out.append(("tsan", run))
+    return out
+
+
+def kinds(run):
+    return sorted(run.get("violations", {}))
+
+
+def testcase(suite, classname, name, seconds, failure=None, out=None):
+    tc = ET.SubElement(suite, "testcase", classname=classname, name=name,
+                       time=f"{seconds:.3f}")
+    if failure:
+        f = ET.SubElement(tc, "failure", message=failure[0], type=failure[1])
+        f.text = failure[2]
+    if out:
+        ET.SubElement(tc, "system-out").text = out
+    return tc
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folder")
+    ap.add_argument("--expect-clean", default="fixed")
+    ap.add_argument("--hazards", default="H1 H2 H3 H4 H5 H6 H7 H8 H9 H10")
+    a = ap.parse_args()
+    if not os.path.isdir(a.folder):
+        print(f"nightly.py: '{a.folder}' is not a folder", file=sys.stderr)
+        return 2
+    clean = set(a.expect_clean.replace(",", " ").split())
+    root = ET.Element("testsuites", name="sgtorture nightly")
+    problems, tsan = [], {}
+
+    suite = ET.SubElement(root, "testsuite", name="torture-matrix")
+    for setting, run in matrix_runs(a.folder):
+        name = f"{run['devres_model']}/{setting}"
+        for u in run.get("tsan", {}).get("unique", []):
+            key = (u["type"], u["stacks"])
+            entry = tsan.setdefault(key, {"type": u["type"], "stacks": u["stacks"],
+                                          "count": 0, "runs": []})
+            entry["count"] += u["count"]
+            entry["runs"].append(f"{run['strategy']}/{name}")
+        detail = (f"violations: {', '.join(kinds(run)) or 'none'}; tsan reports: "
+                  f"{run['tsan']['reports']}; exit: {run['exit_reason']}\n"
+                  f"replay: {run.get('replay', '')}")
+        if run["strategy"] in clean and run["failed"]:
+            problems.append(f"{run['strategy']}/{name} failed")
+            testcase(suite, run["strategy"], name, run["duration"],
+                     ("should be clean", "unexpected-failure", detail))
+        else:
+            verdict = "fails as its hazards predict" if run["failed"] else "clean"
+            testcase(suite, run["strategy"], name, run["duration"], out=f"{verdict}\n{detail}")
+
+    suite = ET.SubElement(root, "testsuite", name="repro")
+    found = skipped = 0
+    wanted = a.hazards.split()
+    for h in wanted:
+        doc = load(os.path.join(a.folder, f"repro-{h}.json"))
+        if doc is None:
+            skipped += 1
+            tc = testcase(suite, "repro", h, 0)
+            ET.SubElement(tc, "skipped", message="not run here (budget, shard or build)")
+            continue
+        run = doc["runs"][0]
+        if doc["exit_code"] == 0:
+            found += 1
+            testcase(suite, "repro", h, run.get("found_at", run["duration"]),
+                     out=f"found after {run.get('found_at', 0):.4f} s\nreplay: {run.get('replay')}")
+        else:
+            problems.append(f"{h} not found")
+            testcase(suite, "repro", h, run["duration"],
+                     (f"{h} no longer found", "regression",
+                      f"exit {run['exit_reason']}; replay: {run.get('replay')}"))
+
+    for s in root.findall("testsuite"):
+        cases = s.findall("testcase")
+        s.set("tests", str(len(cases)))
+        s.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+        s.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+        s.set("errors", "0")
+        s.set("time", f"{sum(float(c.get('time')) for c in cases):.3f}")
+    ET.ElementTree(root).write(os.path.join(a.folder, "junit.xml"), encoding="utf-8",
+                               xml_declaration=True)
+    with open(os.path.join(a.folder, "tsan-reports.json"), "w") as f:
+        json.dump(sorted(tsan.values(), key=lambda e: -e["count"]), f, indent=2)
+
+    bench = load(os.path.join(a.folder, "bench.json"))
+    nbench = len({b["run_name"] for b in (bench or {}).get("benchmarks", [])})
+    runs = matrix_runs(a.folder)
+    line = (f"{os.path.basename(os.path.normpath(a.folder))}: "
+            f"{'OK' if not problems else 'REGRESSION'}; {len(runs)} torture runs, "
+            f"{sum(1 for _, r in runs if r['failed'])} failing "
+            f"({sum(1 for _, r in runs if r['failed'] and r['strategy'] in clean)} of them "
+            f"should be clean); hazards found {found}/{len(wanted) - skipped}"
+            f"{f' ({skipped} skipped)' if skipped else ''}; {len(tsan)} distinct TSan reports; "
+            f"{nbench} benchmarks" + (f"; problems: {'; '.join(problems)}" if problems else ""))
+    with open(os.path.join(a.folder, "summary.txt"), "w") as f:
+        f.write(line + "\n")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""A self-contained HTML report from nightly folders (scripts/nightly).
+
+Usage: report.py FOLDER... [-o report.html] [--trend] [--matrix-json FILE]
+
+Several folders are merged (the shards of one night: each holds some of the
+matrix); with --trend each folder is one night, the newest gives the matrix
+and every night a point on the trend plots.  Plots are matplotlib's
+(Debian's python3-matplotlib), embedded as PNG data, so the page is one file
+with no script.  --matrix-json writes the merged verdict matrix, for tests.
+"""
+import argparse
+import base64
+import glob
+import html
+import io
+import json
+import os
+import statistics
+import sys
+from collections import defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
+
+STRATEGIES = ["v12", "v12-review", "v19", "setonce-init", "fixed"]
+MODELS = ["devres-6.16", "devres-6.17", "devres-2026"]
+ROLES = ["Accessors", "Creators", "Revokers", "Freers"]
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def runs_of(folder):
+    out = []
+    for path in sorted(glob.glob(os.path.join(folder, "matrix-*.json"))) + \
+            [os.path.join(folder, "tsan-clean.json")]:
+        doc = load(path)
+        base = os.path.basename(path)
+        setting = "tsan" if base == "tsan-clean.json" else base[len("matrix-"):-len(".json")]
+        for run in (doc or {}).get("runs", []):
+            out.append((setting, run))
+    return out
+
+
+def verdict(run):
+    if run["exit_reason"] in ("watchdog", "watchdog-killed") or run["exit_code"] == 3:
+        return "HANG"
+    if run["exit_reason"].startswith("crash"):
+        return "CRASH"
+    return "FAIL" if run["failed"] else "PASS"
+
+
+def matrix(runs):
+    m = {}
+    for setting, run in runs:
+        m.setdefault(setting, {})[f"{run['strategy']}|{run['devres_model']}"] = verdict(run)
+    return m
+
+
+def png(fig):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    return ("<img alt='plot' src='data:image/png;base64,"
+            + base64.b64encode(buf.getvalue()).decode() + "'>")
+
+
+def bench_series(bench):
+    """strategy/shape -> {threads: median ns}, and the floor."""
+    times = defaultdict(list)
+    for b in (bench or {}).get("benchmarks", []):
+        if b.get("run_type") == "iteration" and not b.get("error_occurred"):
+            times[b["run_name"]].append(b["real_time"])
+    series = defaultdict(dict)
+    for name, xs in times.items():
+        parts = name.split("/")
+        t = next((int(p.split(":")[1]) for p in parts if p.startswith("threads:")), 1)
+        if parts[0] == "floor":
+            series["floor"][t] = statistics.median(xs)
+        elif parts[0] == "fastpath":
+            series[f"{parts[1]} {parts[2]}"][t] = statistics.median(xs)
+    return series
+
+
+def plot_fastpath(series):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
+    floor = series.get("floor", {})
+    for name, pts in sorted(series.items()):
+        ts = sorted(pts)
+        a.plot(ts, [pts[t] for t in ts], marker="o", label=name,
+               linewidth=3 if name == "floor" else 1.2)
+        if name != "floor" and floor:
+            b.plot(ts, [pts[t] / floor[t] for t in ts if t in floor], marker="o", label=name)
+    a.set(xscale="log", yscale="log", xlabel="threads", ylabel="ns per call (all threads)",
+          title="fast path cost")
+    b.set(xscale="log", yscale="log", xlabel="threads", ylabel="x floor",
+          title="ratio to the floor (RCU section + acquire load)")
+    for ax in (a, b):
+        ax.set_xticks([1, 2, 4, 8], ["1", "2", "4", "8"])
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.grid(alpha=0.3)
+    a.legend(fontsize=7, ncol=2)
+    return png(fig)
+
+
+def plot_roles(runs):
+    rates = defaultdict(list)
+    for setting, run in runs:
+        if setting == "none":
+            for r in ROLES:
+                v = run["roles"].get(r, {}).get("per_thread_per_second")
+                if v:
+                    rates[(run["strategy"], r)].append(v)
+    if not rates:
+        return "<p>no torture runs</p>"
+    fig, ax = plt.subplots(figsize=(11, 3.5))
+    width = 0.18
+    for i, r in enumerate(ROLES):
+        ys = [statistics.median(rates.get((s, r), [0])) for s in STRATEGIES]
+        ax.bar([x + i * width for x in range(len(STRATEGIES))], ys, width, label=r)
+    ax.set_xticks([x + 1.5 * width for x in range(len(STRATEGIES))], STRATEGIES)
+    ax.set(yscale="log", ylabel="operations / s / thread", title="throughput per role (no faults)")
+    ax.legend(fontsize=8)
+    return png(fig)
+
+
+def plot_detect(repro):
+    hs = [h for h in sorted(repro, key=lambda h: int(h[1:])) if repro[h].get("found_at")]
+    if not hs:
+        return "<p>no hazard found</p>"
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.bar(hs, [repro[h]["found_at"] for h in hs], color="#b04040")
+    ax.set(yscale="log", ylabel="seconds to the first report", title="time to detect, per hazard")
+    return png(fig)
+
+
+def plot_trends(nights):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.5))
+    xs = list(range(len(nights)))
+    labels = [os.path.basename(os.path.normpath(f)) for f, _, _, _ in nights]
+    a.plot(xs, [sum(1 for _, r in runs if r["failed"] and r["strategy"] == "fixed")
+                for _, runs, _, _ in nights], marker="o", label="fixed failing")
+    a.plot(xs, [sum(1 for _, r in runs if r["failed"]) for _, runs, _, _ in nights],
+           marker="o", label="all failing")
+    a.set(title="failing runs per night", xticks=xs)
+    a.set_xticklabels(labels, rotation=30, fontsize=7)
+    a.legend(fontsize=8)
+    hs = sorted({h for _, _, rep, _ in nights for h in rep}, key=lambda h: int(h[1:]))
+    for h in hs:
+        b.plot(xs, [rep.get(h, {}).get("found_at") for _, _, rep, _ in nights], marker="o",
+               label=h)
+    b.set(yscale="log", title="time to detect per hazard (s)", xticks=xs)
+    b.set_xticklabels(labels, rotation=30, fontsize=7)
+    b.legend(fontsize=7, ncol=2)
+    return png(fig)
+
+
+def repro_of(folder):
+    out = {}
+    for path in glob.glob(os.path.join(folder, "repro-*.json")):
+        doc = load(path)
+        if doc and doc.get("runs"):
+            run = dict(doc["runs"][0])
+            run["found"] = doc["exit_code"] == 0
+            out[os.path.basename(path)[len("repro-"):-len(".json")]] = run
+    return out
+
+
+def esc(s):
+    return html.escape(str(s))
+
+
+def matrix_html(m):
+    out = []
+    for setting in sorted(m):
+        out.append(f"<h3>{esc(setting)}</h3><table class='matrix' id='verdict-matrix-{esc(setting)}'>"
+                   "<tr><th>strategy</th>" + "".join(f"<th>{esc(x)}</th>" for x in MODELS) + "</tr>")
+        for s in STRATEGIES:
+            cells = [m[setting].get(f"{s}|{x}", "-") for x in MODELS]
+            if all(c == "-" for c in cells):
+                continue
+            out.append(f"<tr><th>{esc(s)}</th>" + "".join(
+                f"<td class='{c}'>{c}</td>" for c in cells) + "</tr>")
+        out.append("</table>")
+    return "".join(out)
+
+
+def failures_html(runs):
+    out = []
+    for setting, run in runs:
+        if not run["failed"]:
+            continue
+        v = "".join(f"<li><b>{esc(k)}</b> x{x['count']}: {esc(x['first'])}</li>"
+                    for k, x in sorted(run["violations"].items()))
+        ts = "".join(f"<pre>ThreadSanitizer {esc(u['type'])} x{u['count']}\n{esc(u['stacks'])}</pre>"
+                     for u in run["tsan"]["unique"])
+        tl = f"<pre class='timeline'>{esc(run['timeline'])}</pre>" if run.get("timeline") else ""
+        out.append(f"<details><summary>{esc(run['strategy'])} / {esc(run['devres_model'])} / "
+                   f"{esc(setting)}: {verdict(run)} ({esc(', '.join(sorted(run['violations'])))})"
+                   f"</summary><ul>{v}</ul>{tl}{ts}<p>replay: <code>{esc(run.get('replay', ''))}"
+                   f"</code></p></details>")
+    return "".join(out) or "<p>none</p>"
+
+
+def hazards_html(repro):
+    rows = []
+    for h in sorted(repro, key=lambda h: int(h[1:])):
+        r = repro[h]
+        first = next(iter(r["violations"].values()), {}).get("first", "") if r["violations"] \
+            else (r["tsan"]["unique"][0]["type"] if r["tsan"]["unique"] else "")
+        rows.append(f"<tr><td>{esc(h)}</td><td class='{'PASS' if r['found'] else 'FAIL'}'>"
+                    f"{'found' if r['found'] else 'NOT found'}</td>"
+                    f"<td>{r.get('found_at', 0):.4f} s</td><td>{esc(r['strategy'])} / "
+                    f"{esc(r['devres_model'])}</td><td>{esc(first)}</td></tr>")
+    if not rows:
+        return "<p>no repro runs</p>"
+    return ("<table id='hazards'><tr><th>hazard</th><th>result</th><th>time to detect</th>"
+            "<th>configuration</th><th>first report</th></tr>" + "".join(rows) + "</table>")
+
+
+CSS = """body{font-family:sans-serif;margin:2em;max-width:1200px}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #aaa;padding:3px 8px}
+td.PASS{background:#bfe8bf}td.FAIL{background:#f2b8b8}td.CRASH,td.HANG{background:#f5d08a}
+pre{background:#f4f4f4;padding:6px;font-size:12px;overflow-x:auto}img{max-width:100%}"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folders", nargs="+")
+    ap.add_argument("-o", "--output", default="report.html")
+    ap.add_argument("--trend", action="store_true")
+    ap.add_argument("--matrix-json")
+    a = ap.parse_args()
+    for f in a.folders:
+        if not os.path.isdir(f):
+            print(f"report.py: '{f}' is not a folder", file=sys.stderr)
+            return 2
+    nights = []
+    if a.trend:
+        for f in sorted(a.folders):
+            nights.append((f, runs_of(f), repro_of(f), load(os.path.join(f, "bench.json"))))
+        _, runs, repro, bench = nights[-1]
+    else:
+        runs, repro, bench = [], {}, None
+        for f in a.folders:
+            runs += runs_of(f)
+            repro.update(repro_of(f))
+            bench = bench or load(os.path.join(f, "bench.json"))
+    m = matrix(runs)
+    if a.matrix_json:
+        with open(a.matrix_json, "w") as f:
+            json.dump(m, f, indent=1, sort_keys=True)
+    summaries = " ".join(open(os.path.join(f, "summary.txt")).read()
+                         for f in a.folders if os.path.exists(os.path.join(f, "summary.txt")))
+    series = bench_series(bench)
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>sgtorture report</title>"
+             f"<style>{CSS}</style></head><body><h1>sgtorture report</h1>",
+             f"<p>{esc(summaries) or 'no summary'}</p>",
+             "<h2>Verdicts (strategy x devres model)</h2>", matrix_html(m),
+             "<h2>Failures</h2>", failures_html(runs),
+             "<h2>Hazards: found again, and how fast</h2>", hazards_html(repro), plot_detect(repro),
+             "<h2>Fast path against threads</h2>",
+             plot_fastpath(series) if series else "<p>no benchmarks</p>",
+             "<h2>Throughput per role</h2>", plot_roles(runs)]
+    if a.trend and len(nights) > 1:
+        parts += ["<h2>Trends</h2>", plot_trends(nights)]
+    parts.append("</body></html>")
+    with open(a.output, "w") as f:
+        f.write("\n".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

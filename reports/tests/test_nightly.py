@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The nightly label: a short nightly writes every file, its JUnit XML is well
+formed and consistent, its exit status follows the expectations, two shards
+merge to the unsharded verdict matrix, and the report loads in headless
+chromium with its matrix and plots.
+
+Usage: test_nightly.py SOURCE_DIR TEST
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+SRC, TEST = sys.argv[1], sys.argv[2]
+PY = "/usr/bin/python3"
+SHORT = {
+    "SGT_NIGHTLY_SECONDS": "1", "SGT_NIGHTLY_STRATEGIES": "v19,fixed",
+    "SGT_NIGHTLY_HAZARDS": "H1 H6", "SGT_NIGHTLY_REPRO_BUDGET": "20", "SGT_NIGHTLY_TSAN": "0",
+    "SGT_NIGHTLY_BENCH": "default", "SGT_NIGHTLY_BENCH_FILTER": "floor|fastpath/(v19|fixed)/shared",
+    "SGT_NIGHTLY_BENCH_MIN_TIME": "0.002", "SGT_NIGHTLY_SEED": "1",
+}
+FILES = ["matrix-none.json", "matrix-faults.json", "repro-H1.json", "repro-H6.json",
+         "bench.json", "junit.xml", "summary.txt", "tsan-reports.json", "report.html"]
+
+
+def fail(msg):
+    print(f"FAIL {TEST}: {msg}")
+    sys.exit(1)
+
+
+def nightly(out, **extra):
+    env = {**os.environ, **SHORT, "SGT_NIGHTLY_OUT": out, **extra}
+    p = subprocess.run([os.path.join(SRC, "scripts/nightly")], cwd=SRC, env=env,
+                       capture_output=True, text=True, timeout=600)
+    return p.returncode, p.stdout + p.stderr
+
+
+def check_junit(path, want_failures):
+    root = ET.parse(path).getroot()
+    if root.tag != "testsuites":
+        fail(f"JUnit root is <{root.tag}>")
+    total = 0
+    for suite in root.findall("testsuite"):
+        cases = suite.findall("testcase")
+        fails = sum(1 for c in cases if c.find("failure") is not None)
+        skips = sum(1 for c in cases if c.find("skipped") is not None)
+        if int(suite.get("tests")) != len(cases) or int(suite.get("failures")) != fails or \
+                int(suite.get("skipped")) != skips:
+            fail(f"suite {suite.get('name')}: counts do not match its testcases")
+        for c in cases:
+            if not c.get("classname") or not c.get("name") or float(c.get("time")) < 0:
+                fail(f"a testcase lacks classname, name or time: {c.attrib}")
+        total += fails
+    if (total > 0) != want_failures:
+        fail(f"{total} JUnit failures, expected {'some' if want_failures else 'none'}")
+
+
+def test_short():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "night")
+        rc, log = nightly(out)
+        if rc != 0:
+            fail(f"clean short nightly exited {rc}:\n{log[-3000:]}")
+        for f in FILES:
+            if not os.path.exists(os.path.join(out, f)):
+                fail(f"{f} missing from the folder")
+        summary = open(os.path.join(out, "summary.txt")).read()
+        if summary.count("\n") != 1 or "OK" not in summary or "hazards found 2/2" not in summary:
+            fail(f"summary: {summary!r}")
+        check_junit(os.path.join(out, "junit.xml"), want_failures=False)
+        # A configuration that should be clean and is not: v19 declared clean.
+        p = subprocess.run([PY, os.path.join(SRC, "reports/nightly.py"), out,
+                            "--expect-clean", "fixed,v19", "--hazards", "H1 H6"],
+                           capture_output=True, text=True)
+        summary = open(os.path.join(out, "summary.txt")).read()
+        if p.returncode != 1 or "REGRESSION" not in summary:
+            fail(f"v19 declared clean: exit {p.returncode}, {summary!r}")
+        check_junit(os.path.join(out, "junit.xml"), want_failures=True)
+        # A known hazard no longer found: its repro result says not found.
+        path = os.path.join(out, "repro-H6.json")
+        doc = json.load(open(path))
+        doc["exit_code"] = 1
+        json.dump(doc, open(path, "w"))
+        p = subprocess.run([PY, os.path.join(SRC, "reports/nightly.py"), out,
+                            "--hazards", "H1 H6"], capture_output=True, text=True)
+        if p.returncode != 1 or "H6 not found" not in open(os.path.join(out, "summary.txt")).read():
+            fail(f"a lost hazard: exit {p.returncode}")
+
+
+def test_shards():
+    with tempfile.TemporaryDirectory() as tmp:
+        matrices = {}
+        for name, shard in [("all", "1/1"), ("s1", "1/2"), ("s2", "2/2")]:
+            rc, log = nightly(os.path.join(tmp, name), SGT_SHARD=shard, SGT_NIGHTLY_HAZARDS="",
+                              SGT_NIGHTLY_BENCH="none")
+            if rc != 0:
+                fail(f"shard {shard} exited {rc}:\n{log[-2000:]}")
+        for name, folders in [("all", ["all"]), ("merged", ["s1", "s2"])]:
+            m = os.path.join(tmp, f"{name}.json")
+            subprocess.run([PY, os.path.join(SRC, "reports/report.py"),
+                            *[os.path.join(tmp, f) for f in folders], "-o",
+                            os.path.join(tmp, f"{name}.html"), "--matrix-json", m], check=True)
+            matrices[name] = json.load(open(m))
+        if matrices["all"] != matrices["merged"] or not matrices["all"]:
+            fail(f"merged shards {matrices['merged']} != unsharded {matrices['all']}")
+        s1 = json.load(open(os.path.join(tmp, "s1", "matrix-none.json")))["runs"]
+        s2 = json.load(open(os.path.join(tmp, "s2", "matrix-none.json")))["runs"]
+        if not s1 or not s2 or {(r["strategy"], r["devres_model"]) for r in s1} & \
+                {(r["strategy"], r["devres_model"]) for r in s2}:
+            fail("the shards did not split the matrix into two disjoint parts")
+
+
+def test_browser():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "night")
+        rc, log = nightly(out, SGT_NIGHTLY_HAZARDS="H1")
+        page = os.path.join(out, "report.html")
+        p = subprocess.run(["chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+                            "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + page],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            fail(f"chromium exited {p.returncode}: {p.stderr[-1000:]}")
+        console = [l for l in p.stderr.splitlines() if "CONSOLE" in l]
+        if console:
+            fail("console messages: " + "\n".join(console))
+        dom = p.stdout
+        if "verdict-matrix-none" not in dom or "class=\"PASS\"" not in dom:
+            fail("the page has no verdict matrix")
+        if dom.count("data:image/png;base64,") < 3:
+            fail("the page shows fewer than 3 plots")
+        if "http://" in dom or "https://" in dom:
+            fail("the page loads something from the network: it must be self-contained")
+
+
+{"short": test_short, "shards": test_shards, "browser": test_browser}[TEST]()
+print(f"PASS {TEST}")
