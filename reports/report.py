@@ -174,6 +174,7 @@ def repro_of(folder):
         if doc and doc.get("runs"):
             run = dict(doc["runs"][0])
             run["found"] = doc["exit_code"] == 0
+            run["until"] = doc.get("config", {}).get("until")
             out[os.path.basename(path)[len("repro-"):-len(".json")]] = run
     return out
 
@@ -218,8 +219,14 @@ def hazards_html(repro):
     rows = []
     for h in sorted(repro, key=lambda h: int(h[1:])):
         r = repro[h]
-        first = next(iter(r["violations"].values()), {}).get("first", "") if r["violations"] \
-            else (r["tsan"]["unique"][0]["type"] if r["tsan"]["unique"] else "")
+        # The report of the oracle the repro waited for, not the first alphabetically.
+        if r.get("until") in r["violations"]:
+            first = r["violations"][r["until"]]["first"]
+        elif r["tsan"]["unique"]:
+            first = "ThreadSanitizer " + r["tsan"]["unique"][0]["type"] + ": " + \
+                r["tsan"]["unique"][0]["stacks"].splitlines()[0]
+        else:
+            first = next(iter(r["violations"].values()), {}).get("first", "")
         rows.append(f"<tr><td>{esc(h)}</td><td class='{'PASS' if r['found'] else 'FAIL'}'>"
                     f"{'found' if r['found'] else 'NOT found'}</td>"
                     f"<td>{r.get('found_at', 0):.4f} s</td><td>{esc(r['strategy'])} / "

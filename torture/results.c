@@ -308,12 +308,13 @@ static json_t *config_json(const struct torture_config *cfg)
 		json_object_set_new(threads, torture_role_name[r], json_integer(cfg->threads[r]));
 	for (int i = 0; i < cfg->nr_faults; i++)
 		json_array_append_new(faults, json_string(cfg->faults[i]));
-	return json_pack("{s:s?,s:o,s:i,s:i,s:f,s:I,s:o,s:f,s:f,s:f,s:i,s:b}",
+	return json_pack("{s:s?,s:o,s:i,s:i,s:f,s:I,s:o,s:f,s:f,s:f,s:i,s:b,s:s?}",
 			 "hazard", cfg->hazard ? cfg->hazard->name : NULL, "threads", threads,
 			 "objects", cfg->objects, "devices", cfg->devices, "duration", cfg->duration,
 			 "seed", (json_int_t)cfg->seed, "faults", faults, "jitter", cfg->jitter,
 			 "stutter", cfg->stutter, "stat_interval", cfg->stat_interval,
-			 "watchdog", (int)cfg->watchdog, "imports", cfg->imports);
+			 "watchdog", (int)cfg->watchdog, "imports", cfg->imports,
+			 "until", cfg->stop_on == STOP_NEVER ? NULL : repro_oracle_name(cfg->stop_on));
 }
 
 bool torture_write_json(const char *path, const struct torture_config *cfg,
