@@ -11,33 +11,12 @@ A step the nightly skipped (over its time budget, another shard's, no tsan
 build) is reported as skipped, not as a failure.
 """
 import argparse
-import glob
 import json
 import os
 import sys
 import xml.etree.ElementTree as ET
 
-
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def matrix_runs(folder):
-    """(fault setting, run) for every torture run of the folder."""
-    out = []
-    for path in sorted(glob.glob(os.path.join(folder, "matrix-*.json"))):
-        doc = load(path)
-        setting = os.path.basename(path)[len("matrix-"):-len(".json")]
-        for run in (doc or {}).get("runs", []):
-            out.append((setting, run))
-    doc = load(os.path.join(folder, "tsan-clean.json"))
-    for run in (doc or {}).get("runs", []):
-        out.append(("tsan", run))
-    return out
+from sgt_results import load, runs_of
 
 
 def kinds(run):
@@ -69,7 +48,7 @@ def main():
     problems, tsan = [], {}
 
     suite = ET.SubElement(root, "testsuite", name="torture-matrix")
-    for setting, run in matrix_runs(a.folder):
+    for setting, run in runs_of(a.folder):
         name = f"{run['devres_model']}/{setting}"
         for u in run.get("tsan", {}).get("unique", []):
             key = (u["type"], u["stacks"])
@@ -99,6 +78,11 @@ def main():
             ET.SubElement(tc, "skipped", message="not run here (budget, shard or build)")
             continue
         run = doc["runs"][0]
+        for u in run.get("tsan", {}).get("unique", []):
+            entry = tsan.setdefault((u["type"], u["stacks"]), {"type": u["type"],
+                                    "stacks": u["stacks"], "count": 0, "runs": []})
+            entry["count"] += u["count"]
+            entry["runs"].append(f"repro {h}")
         if doc["exit_code"] == 0:
             found += 1
             testcase(suite, "repro", h, run.get("found_at", run["duration"]),
@@ -123,7 +107,7 @@ def main():
 
     bench = load(os.path.join(a.folder, "bench.json"))
     nbench = len({b["run_name"] for b in (bench or {}).get("benchmarks", [])})
-    runs = matrix_runs(a.folder)
+    runs = runs_of(a.folder)
     line = (f"{os.path.basename(os.path.normpath(a.folder))}: "
             f"{'OK' if not problems else 'REGRESSION'}; {len(runs)} torture runs, "
             f"{sum(1 for _, r in runs if r['failed'])} failing "

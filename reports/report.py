@@ -27,29 +27,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
+from sgt_results import load, runs_of  # noqa: E402
+
 STRATEGIES = ["v12", "v12-review", "v19", "setonce-init", "fixed"]
 MODELS = ["devres-6.16", "devres-6.17", "devres-2026"]
 ROLES = ["Accessors", "Creators", "Revokers", "Freers"]
-
-
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def runs_of(folder):
-    out = []
-    for path in sorted(glob.glob(os.path.join(folder, "matrix-*.json"))) + \
-            [os.path.join(folder, "tsan-clean.json")]:
-        doc = load(path)
-        base = os.path.basename(path)
-        setting = "tsan" if base == "tsan-clean.json" else base[len("matrix-"):-len(".json")]
-        for run in (doc or {}).get("runs", []):
-            out.append((setting, run))
-    return out
 
 
 def verdict(run):
