@@ -5,6 +5,7 @@
  * variable until the turn is its own.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,19 @@ static pthread_cond_t ctl_all_registered = PTHREAD_COND_INITIALIZER;
 static struct sched_ctl_config cfg;
 static struct ctl_thread threads[SCHED_CTL_MAX_THREADS];
 static int nr_registered, running = -1;
+/* Set before the controlled threads are created and cleared after they are joined. */
 static bool active_global;
 static _Thread_local int self = -1;
 static sgt_sched_hook_t chained;
 
-static uint64_t rng, steps, hash = 1469598103934665603ull;
+static uint64_t rng, hash = 1469598103934665603ull;	/* under ctl_lock */
+/*
+ * Decisions so far: written under ctl_lock, read without it by the
+ * controller (watching that it moves) and by a controlled thread at the top
+ * of its loop (which holds the turn, so the last writer handed it over under
+ * ctl_lock).  Relaxed: a count that orders nothing.
+ */
+static _Atomic uint64_t steps;
 static uint64_t change_points[16];	/* pct: steps at which the runner's priority drops */
 static int lowest_prio;			/* pct: a sleeper goes below everyone */
 static int nr_change_points;
@@ -126,7 +135,8 @@ static int pick(void)
 		return -1;
 	case SCHED_PCT:
 		for (int k = 0; k < nr_change_points; k++)
-			if (steps == change_points[k] && running >= 0)
+			if (atomic_load_explicit(&steps, memory_order_relaxed) == change_points[k] &&
+			    running >= 0)
 				threads[running].prio = k;	/* below every initial priority */
 		for (int i = 0; i < n; i++)
 			if (runnable(i) && (best < 0 || threads[i].prio > threads[best].prio))
@@ -169,7 +179,7 @@ static void switch_from(int me, enum sgt_sp_kind kind)
 
 	if (next < 0)
 		deadlock();
-	steps++;
+	atomic_fetch_add_explicit(&steps, 1, memory_order_relaxed);
 	record((uint32_t)next, kind);
 	running = next;
 	if (next == me)
@@ -209,7 +219,8 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 		pthread_cond_init(&threads[i].turn, NULL);
 	nr_registered = 0;
 	running = -1;
-	steps = nr_choices = failure_choices = 0;
+	atomic_store(&steps, 0);
+	nr_choices = failure_choices = 0;
 	hash = 1469598103934665603ull;
 	rng = (c->seed ^ 0x9e3779b97f4a7c15ull) | 1;
 	if (cfg.policy == SCHED_PCT)
@@ -275,7 +286,7 @@ void sched_ctl_exit(void)
 		if (!all_done)
 			deadlock();
 	} else {
-		steps++;
+		atomic_fetch_add_explicit(&steps, 1, memory_order_relaxed);
 		record((uint32_t)next, SGT_SP_NR);
 		running = next;
 		pthread_cond_signal(&threads[next].turn);
@@ -359,12 +370,13 @@ void sched_ctl_synchronize_rcu(void)
 
 bool sched_ctl_expired(void)
 {
-	return active_global && cfg.max_steps && steps >= cfg.max_steps;
+	return active_global && cfg.max_steps &&
+	       atomic_load_explicit(&steps, memory_order_relaxed) >= cfg.max_steps;
 }
 
 uint64_t sched_ctl_steps(void)
 {
-	return steps;
+	return atomic_load_explicit(&steps, memory_order_relaxed);
 }
 
 const uint32_t *sched_ctl_choices(size_t *n)
