@@ -159,6 +159,12 @@ BAD_USAGE = [
     (["--jitter", "2"], "'2'", "[0,1]"),
     (["--objects", "0"], "'0'", "4096"),
     (["--bogus"], "--bogus", "--help"),
+    (["--sched", "fifo"], "'fifo'", "pct"),
+    (["--sched", "replay:/nonexistent.sched"], "/nonexistent.sched", "cannot read"),
+    (["--shard", "3/2"], "'3/2'", "I/N"),
+    (["--until", "explosion"], "'explosion'", "use-after-free"),
+    (["--until-match", "x"], "'x'", "--until KIND"),
+    (["--seed", "-3"], "'-3'", "whole number"),
 ]
 
 
