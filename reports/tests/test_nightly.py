@@ -119,6 +119,7 @@ def test_browser():
         rc, log = nightly(out, SGT_NIGHTLY_HAZARDS="H1")
         page = os.path.join(out, "report.html")
         p = subprocess.run(["chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+                            "--disable-dev-shm-usage",
                             "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + page],
                            capture_output=True, text=True, timeout=120)
         if p.returncode != 0:
