@@ -27,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
+from bench_report import load as load_bench  # noqa: E402
 from sgt_results import load, runs_of  # noqa: E402
 
 STRATEGIES = ["v12", "v12-review", "v19", "setonce-init", "fixed"]
@@ -57,12 +58,9 @@ def png(fig):
             + base64.b64encode(buf.getvalue()).decode() + "'>")
 
 
-def bench_series(bench):
-    """strategy/shape -> {threads: median ns}, and the floor."""
-    times = defaultdict(list)
-    for b in (bench or {}).get("benchmarks", []):
-        if b.get("run_type") == "iteration" and not b.get("error_occurred"):
-            times[b["run_name"]].append(b["real_time"])
+def bench_series(path):
+    """strategy/shape -> {threads: median ns}, and the floor (bench_report.py reads the JSON)."""
+    times = load_bench(path)[1] if path and os.path.exists(path) else {}
     series = defaultdict(dict)
     for name, xs in times.items():
         parts = name.split("/")
@@ -239,14 +237,15 @@ def main():
     nights = []
     if a.trend:
         for f in sorted(a.folders):
-            nights.append((f, runs_of(f), repro_of(f), load(os.path.join(f, "bench.json"))))
+            nights.append((f, runs_of(f), repro_of(f), os.path.join(f, "bench.json")))
         _, runs, repro, bench = nights[-1]
     else:
         runs, repro, bench = [], {}, None
         for f in a.folders:
             runs += runs_of(f)
             repro.update(repro_of(f))
-            bench = bench or load(os.path.join(f, "bench.json"))
+            path = os.path.join(f, "bench.json")
+            bench = bench or (path if os.path.exists(path) else None)
     m = matrix(runs)
     if a.matrix_json:
         with open(a.matrix_json, "w") as f:

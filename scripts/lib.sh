@@ -4,10 +4,14 @@
 sgt_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
 # build PRESET: configure and build, printing the output only on failure.
+# One build at a time per checkout (flock): nightly shards on one machine,
+# or a nightly and its benchmarks, share the build trees.
 sgt_build() {
   local preset=$1 log
   log=$(mktemp)
-  if ! { cmake --preset "$preset" && cmake --build --preset "$preset"; } >"$log" 2>&1; then
+  mkdir -p build
+  if ! { flock 9 && cmake --preset "$preset" && cmake --build --preset "$preset"; } \
+      9>build/.build.lock >"$log" 2>&1; then
     cat "$log" >&2
     echo "build of preset '$preset' failed" >&2
     rm -f "$log"

@@ -48,39 +48,6 @@ void explore_apply(struct torture_config *cfg)
 	}
 }
 
-static bool run_fails(struct torture_config *cfg, struct torture_result *res)
-{
-	memset(res, 0, sizeof(*res));
-	torture_run_forked(cfg, cfg->strategies[0], cfg->models[0], res);
-	return atomic_load(&res->found);	/* the hazard's own oracle, nothing else */
-}
-
-/* A schedule file's choices, as --sched replay:FILE reads them. */
-static uint32_t *load_choices(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "r");
-	uint32_t *c = NULL;
-	size_t cap = 0;
-	char line[4096];
-
-	*n = 0;
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *end;
-
-		if (line[0] == '#')
-			continue;
-		for (unsigned long v; (v = strtoul(p, &end, 10)), end != p; p = end) {
-			if (*n == cap)
-				c = realloc(c, (cap = cap ? 2 * cap : 4096) * sizeof(*c));
-			c[(*n)++] = (uint32_t)v;
-		}
-	}
-	fclose(f);
-	return c;
-}
-
 /* Fewer threads: drop one thread of a role while the same seed still fails. */
 static void shrink_threads(struct torture_config *cfg, struct torture_result *res)
 {
@@ -93,7 +60,7 @@ static void shrink_threads(struct torture_config *cfg, struct torture_result *re
 			if (cfg->threads[r] <= floor_of[r])
 				continue;
 			cfg->threads[r]--;
-			if (run_fails(cfg, res)) {
+			if (torture_attempt(cfg, res)) {
 				progress = true;
 				continue;
 			}
@@ -114,7 +81,7 @@ static size_t shrink_prefix(struct torture_config *cfg, struct torture_result *r
 		size_t mid = lo + (hi - lo) / 2;
 
 		cfg->nr_sched_replay = mid;
-		if (run_fails(cfg, res))
+		if (torture_attempt(cfg, res))
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -132,13 +99,13 @@ static void shrink(struct torture_config *cfg, struct torture_result *res)
 
 	memcpy(threads0, cfg->threads, sizeof(threads0));
 	shrink_threads(cfg, res);
-	run_fails(cfg, res);	/* the (maybe smaller) configuration's own schedule */
-	choices = load_choices(res->sched_file, &n);
+	torture_attempt(cfg, res);	/* the (maybe smaller) configuration's own schedule */
+	choices = torture_read_schedule(res->sched_file, &n);
 	if (!choices)
 		return;
 	kept = shrink_prefix(cfg, res, choices, n);
 	cfg->sched_replay_file = "";
-	if (!run_fails(cfg, res) || !res->sched_file[0]) {
+	if (!torture_attempt(cfg, res) || !res->sched_file[0]) {
 		printf("shrink: the shrunk schedule did not fail again; keeping the original\n");
 		free(choices);
 		return;
@@ -175,7 +142,7 @@ int explore_main(struct torture_config *cfg)
 			continue;
 		ran++;
 		cfg->seed = base + (uint64_t)i;
-		if (!run_fails(cfg, res))
+		if (!torture_attempt(cfg, res))
 			continue;
 		failures++;
 		if (first >= 0)

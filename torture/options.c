@@ -149,31 +149,9 @@ static int parse_oracle(const char *arg)
 /* A schedule file: '#' comment lines, then choices (thread numbers). */
 static void read_schedule(struct torture_config *cfg, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	size_t cap = 0;
-	char line[4096];
-
-	if (!f)
+	cfg->sched_replay = torture_read_schedule(path, &cfg->nr_sched_replay);
+	if (!cfg->sched_replay && errno)
 		usage_error("--sched replay:%s: cannot read it: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *end;
-
-		if (line[0] == '#')
-			continue;
-		for (;;) {
-			unsigned long v = strtoul(p, &end, 10);
-
-			if (end == p)
-				break;
-			if (cfg->nr_sched_replay == cap) {
-				cap = cap ? 2 * cap : 4096;
-				cfg->sched_replay = realloc(cfg->sched_replay, cap * sizeof(uint32_t));
-			}
-			cfg->sched_replay[cfg->nr_sched_replay++] = (uint32_t)v;
-			p = end;
-		}
-	}
-	fclose(f);
 	if (!cfg->nr_sched_replay)
 		usage_error("--sched replay:%s: no choices in it (accepted: a schedule file "
 			    "written by a failing --sched random or pct run)", path);

@@ -99,13 +99,18 @@ void repro_list(FILE *out)
 	}
 }
 
+bool torture_attempt(struct torture_config *cfg, struct torture_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	torture_run_forked(cfg, cfg->strategies[0], cfg->models[0], res);
+	return atomic_load(&res->found);	/* the hazard's own oracle, nothing else */
+}
+
 /* One attempt: one seed, run until the oracle fires or the time is up. */
 static bool attempt(struct torture_config *cfg, struct torture_result *res, double seconds)
 {
-	memset(res, 0, sizeof(*res));
 	cfg->duration = seconds;
-	torture_run_forked(cfg, cfg->strategies[0], cfg->models[0], res);
-	return atomic_load(&res->found);
+	return torture_attempt(cfg, res);
 }
 
 static void print_found(const struct torture_config *cfg, const struct torture_result *res,

@@ -310,7 +310,8 @@ void *torture_role_thread(void *arg)
 	if (t->ctx->controlled)
 		sched_ctl_register((int)(t - t->ctx->threads), t->sgt->name);
 	/* Controlled: the scheduler's step count ends the run, the same way every time. */
-	while (!atomic_load_explicit(stop, memory_order_relaxed) && !sched_ctl_expired()) {
+	while (!atomic_load_explicit(stop, memory_order_relaxed) &&
+	       !(t->ctx->controlled && sched_ctl_expired())) {
 		torture_stutter_wait(stop);
 		sgt_thread_set_op(torture_role_name[t->role]);
 		role_step[t->role](t);

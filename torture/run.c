@@ -6,6 +6,7 @@
  * the shared struct torture_result as it happens.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -35,16 +36,14 @@ static uint64_t since_start(void)
 
 /*
  * Keep the threads' last events as the timeline of this report: the first
- * report of the run, or the first of the kind the run stops on.  Raw
+ * report of the run, or the one the run stops on (the callers decide).  Raw
  * copies only (it may run inside a TSan report); the parent prints them.
  */
-static void keep_timeline(struct torture_result *res, int kind, const char *report,
-			  const void *focus)
+static void keep_timeline(struct torture_result *res, const char *report, const void *focus)
 {
 	int expected = 0;
-	bool wanted = the_ctx->cfg->stop_on == STOP_NEVER || the_ctx->cfg->stop_on == kind;
 
-	if (!the_ctx->cfg->timeline || !wanted ||
+	if (!the_ctx->cfg->timeline ||
 	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
 		return;
 	res->timeline_at_ns = sgt_now_ns();
@@ -55,12 +54,11 @@ static void keep_timeline(struct torture_result *res, int kind, const char *repo
 }
 
 /* The oracle the run waits for fired: note when; the controller stops the run. */
-static void found(struct torture_result *res, int kind)
+static void found(struct torture_result *res)
 {
 	int expected = 0;
 
-	if (the_ctx->cfg->stop_on == kind &&
-	    atomic_compare_exchange_strong(&res->found, &expected, 1))
+	if (atomic_compare_exchange_strong(&res->found, &expected, 1))
 		res->found_ns = since_start();
 }
 
@@ -72,76 +70,58 @@ static const void *report_object(const char *msg)
 	return p ? (const void *)(uintptr_t)strtoull(p + 7, NULL, 16) : NULL;
 }
 
-static void match_violation(const struct sgt_violation *v);
+/*
+ * Is v the report the run waits for?  Its kind, and with --until-match its
+ * text too (H10's "unmapped sg_table", not H6's "NULL sg_table", both
+ * use-after-unmap): so every report of the kind is checked, not the first.
+ */
+static bool oracle_fires(const struct sgt_violation *v)
+{
+	const struct torture_config *cfg = the_ctx->cfg;
+
+	return cfg->stop_on == (int)v->kind &&
+	       (!cfg->until_match || strstr(v->msg, cfg->until_match));
+}
 
 /* Every violation: counted into the shared result; the first of a kind kept and shown. */
 static void record_violation(const struct sgt_violation *v)
 {
 	struct torture_result *res = the_ctx->res;
+	const struct torture_config *cfg = the_ctx->cfg;
+	bool fires = oracle_fires(v) && !atomic_load(&res->found);
 	int expected = 0;
 	char report[400];
+	bool first;
 
 	atomic_fetch_add(&res->violations[v->kind], 1);
-	if (the_ctx->cfg->until_match) {
-		match_violation(v);
-		if (!atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1))
-			return;
+	first = atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1);
+	if (first)
 		res->first_ns[v->kind] = since_start();
-		if (!res->first_violation[v->kind][0])
-			snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
-				 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file,
-				 v->site.line, v->site.func);
-		return;
-	}
-	if (!atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1))
-		return;
-	res->first_ns[v->kind] = since_start();
-	snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
-		 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file, v->site.line,
-		 v->site.func);
-	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
-		 sgt_violation_name[v->kind], v->msg);
-	keep_timeline(res, (int)v->kind, report, report_object(v->msg));
-	if (the_ctx->controlled && (the_ctx->cfg->stop_on == STOP_NEVER ||
-				    the_ctx->cfg->stop_on == (int)v->kind))
-		sched_ctl_mark_failure();	/* the schedule to replay ends here */
-	found(res, (int)v->kind);
-}
-
-/*
- * --until-match: the oracle fires only for a report with this text (H10's
- * "unmapped sg_table", not H6's "NULL sg_table", both use-after-unmap).
- * Every report is checked, not only the first of its kind.
- */
-static void match_violation(const struct sgt_violation *v)
-{
-	struct torture_result *res = the_ctx->res;
-	const struct torture_config *cfg = the_ctx->cfg;
-	char report[400];
-	int expected = 0;
-
-	if (cfg->stop_on != (int)v->kind || !strstr(v->msg, cfg->until_match) ||
-	    atomic_load(&res->found))
-		return;
-	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
-		 sgt_violation_name[v->kind], v->msg);
-	atomic_store(&res->timeline_claimed, 0);
-	keep_timeline(res, (int)v->kind, report, report_object(v->msg));
-	if (the_ctx->controlled)
-		sched_ctl_mark_failure();
-	if (atomic_compare_exchange_strong(&res->found, &expected, 1)) {
-		res->found_ns = since_start();
+	/*
+	 * The oracle's own report replaces an earlier one of its kind that
+	 * --until-match passed over.  Two threads firing at once (real threads
+	 * only) may mix their texts: the counts and the verdict stand.
+	 */
+	if (first || fires)
 		snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
 			 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file,
 			 v->site.line, v->site.func);
-	}
-	if (!the_ctx->cfg->quiet)
+	if (first && !cfg->quiet)
 		fprintf(stderr, "sgtorture: VIOLATION %s: %s\n", sgt_violation_name[v->kind],
 			res->first_violation[v->kind]);
+	if (!fires && !(first && cfg->stop_on == STOP_NEVER))
+		return;
+	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
+		 sgt_violation_name[v->kind], v->msg);
+	keep_timeline(res, report, report_object(v->msg));
+	if (the_ctx->controlled)
+		sched_ctl_mark_failure();	/* the schedule to replay ends here */
+	if (fires)
+		found(res);
 }
 
 /* Inside TSan's report: no locks, no allocation (see sgt_tsan_set_report_handler()). */
-static void record_tsan_report(const char *type, int unique, bool is_new)
+static void record_tsan_report(const char *type, bool is_new)
 {
 	struct torture_result *res = the_ctx->res;
 	static const char prefix[] = "ThreadSanitizer: ";
@@ -155,6 +135,8 @@ static void record_tsan_report(const char *type, int unique, bool is_new)
 	for (const char *c = type; *c && n + 1 < sizeof(report); c++)
 		report[n++] = *c;
 	report[n] = 0;
+	if (the_ctx->cfg->stop_on != STOP_NEVER && the_ctx->cfg->stop_on != STOP_ON_TSAN)
+		return;		/* the run waits for a violation: its timeline is that one's */
 	if (the_ctx->cfg->tsan_frame) {
 		/*
 		 * Only a report showing the frame counts, and only the parent
@@ -163,11 +145,12 @@ static void record_tsan_report(const char *type, int unique, bool is_new)
 		 */
 		if (is_new && !atomic_load(&res->found))
 			atomic_store(&res->timeline_claimed, 0);
-		keep_timeline(res, STOP_ON_TSAN, report, NULL);
+		keep_timeline(res, report, NULL);
 		return;
 	}
-	keep_timeline(res, STOP_ON_TSAN, report, NULL);
-	found(res, STOP_ON_TSAN);
+	keep_timeline(res, report, NULL);
+	if (the_ctx->cfg->stop_on == STOP_ON_TSAN)
+		found(res);
 }
 
 /* Watchdog: say who is stuck where, holding what; keep it in the result; exit 3. */
@@ -327,6 +310,33 @@ static void write_schedule(struct torture_ctx *ctx)
 		fprintf(f, "%u%c", c[i], i % 32 == 31 ? '\n' : ' ');
 	fputc('\n', f);
 	fclose(f);
+}
+
+uint32_t *torture_read_schedule(const char *path, size_t *n)
+{
+	uint32_t *c = NULL;
+	size_t cap = 0;
+	char line[4096];
+	FILE *f;
+
+	*n = 0;
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;	/* errno says why */
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+
+		if (line[0] == '#')
+			continue;	/* the comment write_schedule() starts with */
+		for (unsigned long v; (v = strtoul(p, &end, 10)), end != p; p = end) {
+			if (*n == cap)
+				c = realloc(c, (cap = cap ? 2 * cap : 4096) * sizeof(*c));
+			c[(*n)++] = (uint32_t)v;
+		}
+	}
+	fclose(f);
+	errno = 0;
+	return c;
 }
 
 /* No controlled thread can run: report where each is, keep the schedule, end the run. */

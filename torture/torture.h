@@ -179,6 +179,11 @@ static inline bool torture_in_shard(const struct torture_config *cfg, int i)
 /* SIGINT or SIGTERM came: start nothing more. */
 bool torture_interrupted(void);
 
+/* One run of cfg's one strategy and model, forked; did the stop_on oracle fire? */
+bool torture_attempt(struct torture_config *cfg, struct torture_result *res);
+/* A schedule file's choices (malloc'ed; *n of them); NULL with errno if unreadable. */
+uint32_t *torture_read_schedule(const char *path, size_t *n);
+
 const struct repro_spec *repro_find(const char *id);
 const char *repro_oracle_name(int oracle);
 void repro_apply(const struct repro_spec *spec, struct torture_config *cfg);

@@ -8,7 +8,7 @@
 #include "trace.h"
 
 static atomic_bool trace_on;
-static _Thread_local struct trace_ring *my_ring;
+_Thread_local struct trace_ring *trace_my_ring;
 
 void trace_enable(bool on)
 {
@@ -20,16 +20,14 @@ void trace_thread_start(struct trace_ring *ring, int role, int idx)
 	ring->role = (signed char)role;
 	ring->idx = (signed char)idx;
 	ring->head = ring->notable_head = 0;
-	my_ring = atomic_load(&trace_on) ? ring : NULL;
+	trace_my_ring = atomic_load(&trace_on) ? ring : NULL;
 }
 
-void trace_event(int kind, const char *what, const void *obj, int dev)
+void __trace_event(int kind, const char *what, const void *obj, int dev)
 {
-	struct trace_ring *r = my_ring;
+	struct trace_ring *r = trace_my_ring;
 	struct trace_event *e;
 
-	if (!r)
-		return;
 	/*
 	 * The ring is the oracle's bookkeeping: a snapshot reads it from
 	 * another thread without a lock, and may see an event half-written

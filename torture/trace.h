@@ -54,7 +54,14 @@ struct trace_ring {
 void trace_enable(bool on);
 /* The calling role thread's ring (NULL: not traced). */
 void trace_thread_start(struct trace_ring *ring, int role, int idx);
-void trace_event(int kind, const char *what, const void *obj, int dev);
+/* The calling thread's ring, NULL when not traced (checked inline: the accessors' hot loop). */
+extern _Thread_local struct trace_ring *trace_my_ring;
+void __trace_event(int kind, const char *what, const void *obj, int dev);
+static inline void trace_event(int kind, const char *what, const void *obj, int dev)
+{
+	if (trace_my_ring)
+		__trace_event(kind, what, obj, dev);
+}
 
 /*
  * Copy into out, oldest first, each thread's last TIMELINE_PER_THREAD events

@@ -31,20 +31,14 @@ struct hash_bucket {
 	struct dma_mapping *list;	/* under lock */
 } __attribute__((aligned(64)));		/* one cache line each: no false sharing */
 
-static struct hash_bucket buckets[NR_BUCKETS];
-static pthread_once_t buckets_once = PTHREAD_ONCE_INIT;
+static struct hash_bucket buckets[NR_BUCKETS] = {
+	[0 ... NR_BUCKETS - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
+};
 /* Relaxed: a cookie only needs to be unique, it orders nothing. */
 static atomic_ullong next_cookie = 1;
 
-static void buckets_init(void)
-{
-	for (int b = 0; b < NR_BUCKETS; b++)
-		pthread_mutex_init(&buckets[b].lock, NULL);
-}
-
 static struct hash_bucket *bucket_of(uint64_t cookie)
 {
-	pthread_once(&buckets_once, buckets_init);
 	return &buckets[(cookie * 0x9e3779b97f4a7c15ull) >> 56];
 }
 
@@ -205,7 +199,6 @@ static unsigned long count_mappings(const struct device *dev, bool dmabuf_too)
 {
 	unsigned long n = 0;
 
-	pthread_once(&buckets_once, buckets_init);
 	for (int b = 0; b < NR_BUCKETS; b++) {
 		CLASS(bucket, g)(&buckets[b]);
 

@@ -185,8 +185,7 @@ void sgt_object_free(struct sgt_object *obj)
 	debug_check_no_locks_freed(obj, obj->ops->obj_size);
 	sgt_sched_point(SGT_SP_FREE, obj);
 	sgt_tsan_oracle_begin();	/* see sgt_object_check_alive() */
-	snprintf(obj->freed_by, sizeof(obj->freed_by), "%s",
-		 sgt_current() ? sgt_current()->name : "?");
+	memcpy(obj->freed_by, sgt_current()->name, sizeof(obj->freed_by));
 	obj->freed_ns = sgt_now_ns();
 	sgt_tsan_oracle_end();
 	atomic_store_explicit(&obj->magic, SGT_OBJECT_FREED, memory_order_relaxed);
@@ -228,7 +227,8 @@ const struct sgt_hazard sgt_hazards[SGT_NR_HAZARDS] = {
 	       "v12..v19", "use-after-unmap", false),
 	HAZARD(H7, "unbind vs object free: Devres drop does not wait for an in-flight "
 	       "release (devres-6.16, devres-2026), so SGTableMap's drop can run after the "
-	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026", "use-after-free (ASan/TSan)", true),
+	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026",
+	       "use-after-free (ASan/TSan)", true),
 	HAZARD(H8, "unlocked read of the plain sgt_res field (v12's owned SGTable deref) "
 	       "without acquire/release", "v12 ported literally", "data race (TSan)", true,
 	       .obj_flag = SGT_HAZ(H8)),

@@ -24,9 +24,9 @@ static struct sgt_tsan_unique uniques[MAX_UNIQUE];
 static __attribute__((unused)) uint64_t unique_hash[MAX_UNIQUE];
 static atomic_int nr_unique;
 
-static void (*_Atomic report_handler)(const char *type, int unique, bool is_new);
+static void (*_Atomic report_handler)(const char *type, bool is_new);
 
-void sgt_tsan_set_report_handler(void (*fn)(const char *type, int unique, bool is_new))
+void sgt_tsan_set_report_handler(void (*fn)(const char *type, bool is_new))
 {
 	atomic_store(&report_handler, fn);
 }
@@ -88,8 +88,8 @@ static void report_stacks(void *report, int mops, void *pcs[2][SGT_TSAN_FRAMES])
 	}
 }
 
-/* Returns the report's index among the uniques (-1: no room); *is_new if first seen. */
-static int count_unique(const char *type, void *pcs[2][SGT_TSAN_FRAMES], bool *is_new)
+/* Count the report among the uniques; true if it was not seen before. */
+static bool count_unique(const char *type, void *pcs[2][SGT_TSAN_FRAMES])
 {
 	uint64_t h = 1469598103934665603ull;
 	int n = atomic_load(&nr_unique);
@@ -99,23 +99,21 @@ static int count_unique(const char *type, void *pcs[2][SGT_TSAN_FRAMES], bool *i
 	for (int k = 0; k < 2; k++)
 		for (int f = 0; f < SGT_TSAN_FRAMES && pcs[k][f]; f++)
 			h = (h ^ (uintptr_t)pcs[k][f]) * 1099511628211ull;
-	*is_new = false;
 	for (int i = 0; i < n; i++) {
 		if (unique_hash[i] == h) {
 			uniques[i].count++;
-			return i;
+			return false;
 		}
 	}
 	if (n == MAX_UNIQUE)
-		return -1;
+		return false;
 	unique_hash[n] = h;
 	uniques[n].type = type;
 	uniques[n].count = 1;
 	uniques[n].first_ns = sgt_now_ns();
 	memcpy(uniques[n].pcs, pcs, sizeof(uniques[n].pcs));
 	atomic_store(&nr_unique, n + 1);
-	*is_new = true;
-	return n;
+	return true;
 }
 
 static void count_type(const char *type)
@@ -156,11 +154,11 @@ void __tsan_on_report(void *report)
 	atomic_fetch_add(&total, 1);
 	count_type(description);
 	report_stacks(report, mops, pcs);
-	bool is_new;
-	int unique = count_unique(description, pcs, &is_new);
-	void (*fn)(const char *, int, bool) = atomic_load(&report_handler);
+	bool is_new = count_unique(description, pcs);
+	void (*fn)(const char *, bool) = atomic_load(&report_handler);
+
 	if (fn)
-		fn(description, unique, is_new);
+		fn(description, is_new);
 	__tsan_ignore_thread_end();
 }
 #endif

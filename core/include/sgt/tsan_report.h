@@ -33,6 +33,6 @@ int sgt_tsan_unique_reports(struct sgt_tsan_unique *out, int max);
  * thread's accesses ignored): record and return; take no lock, allocate
  * nothing.
  */
-void sgt_tsan_set_report_handler(void (*fn)(const char *type, int unique, bool is_new));
+void sgt_tsan_set_report_handler(void (*fn)(const char *type, bool is_new));
 
 #endif /* SGT_TSAN_REPORT_H */
