@@ -25,10 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sgt/device.h>
-#include <sgt/rcu.h>
-#include <sgt/strategy.h>
-#include <sgt/violation.h>
+#include <kernel/device.h>
+#include <kernel/rcu.h>
+#include <sgtable/strategy.h>
+#include <check/violation.h>
 
 #include "cbench.h"
 
@@ -40,7 +40,7 @@
 
 static struct device bench_dev;
 static struct drm_device bench_ddev = { .dev = &bench_dev };
-static struct sgt_object *objs[MAX_OBJECTS];
+static struct sgtable_object *objs[MAX_OBJECTS];
 static int nr_objs;
 
 static void stage_init(void)
@@ -56,10 +56,10 @@ static void stage_fini(void)
 }
 
 /* n objects of strategy ops on the bench device, each populated once. */
-static void objects_create(const struct sgt_strategy_ops *ops, int n, bool populate)
+static void objects_create(const struct sgtable_strategy_ops *ops, int n, bool populate)
 {
 	for (nr_objs = 0; nr_objs < n; nr_objs++) {
-		objs[nr_objs] = sgt_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
+		objs[nr_objs] = sgtable_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
 		if (!populate)
 			continue;
 		scoped_guard(device_bound, &bench_dev)
@@ -71,7 +71,7 @@ static void objects_create(const struct sgt_strategy_ops *ops, int n, bool popul
 static void objects_put(void)
 {
 	while (nr_objs)
-		sgt_object_put(objs[--nr_objs]);
+		sgtable_object_put(objs[--nr_objs]);
 }
 
 static void report_violations(struct cbench_state *st, uint64_t before)
@@ -97,7 +97,7 @@ static void bm_floor(struct cbench_state *st, void *arg)
 /* --- fast path --------------------------------------------------------------- */
 
 struct fast_arg {
-	const struct sgt_strategy_ops *ops;
+	const struct sgtable_strategy_ops *ops;
 	bool per_thread;
 };
 
@@ -106,7 +106,7 @@ static void bm_fastpath(struct cbench_state *st, void *arg)
 	const struct fast_arg *a = arg;
 	int t = cbench_thread_index(st);
 	uint64_t v0 = sgt_violation_total();
-	struct sgt_object *obj;
+	struct sgtable_object *obj;
 	struct device_bound b;
 
 	if (t == 0) {
@@ -137,20 +137,20 @@ out:
 
 static void bm_slowpath(struct cbench_state *st, void *arg)
 {
-	const struct sgt_strategy_ops *ops = arg;
+	const struct sgtable_strategy_ops *ops = arg;
 	uint64_t v0 = sgt_violation_total();
 
 	stage_init();
 	while (cbench_keep_running(st)) {
-		struct sgt_object *obj;
+		struct sgtable_object *obj;
 
 		cbench_pause_timing(st);
-		obj = sgt_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
+		obj = sgtable_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
 		cbench_resume_timing(st);
 		scoped_guard(device_bound, &bench_dev)
 			sink(ops->sg_table(obj, &scope));	/* populates: pages, map, Devres */
 		cbench_pause_timing(st);
-		sgt_object_put(obj);
+		sgtable_object_put(obj);
 		cbench_resume_timing(st);
 	}
 	report_violations(st, v0);
@@ -160,7 +160,7 @@ static void bm_slowpath(struct cbench_state *st, void *arg)
 /* --- readers: helper threads calling sg_table on objs[] ----------------------- */
 
 struct readers {
-	const struct sgt_strategy_ops *ops;
+	const struct sgtable_strategy_ops *ops;
 	pthread_mutex_t lock;		/* objs[] changes under it; readers take a reference */
 	atomic_bool stop;
 	atomic_ulong calls;
@@ -173,12 +173,12 @@ static void *reader(void *arg)
 	unsigned int i = 0;
 
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-		struct sgt_object *obj = NULL;
+		struct sgtable_object *obj = NULL;
 
 		pthread_mutex_lock(&r->lock);
 		if (nr_objs) {
 			obj = objs[i++ % (unsigned int)nr_objs];
-			sgt_object_get(obj);
+			sgtable_object_get(obj);
 		}
 		pthread_mutex_unlock(&r->lock);
 		if (!obj)
@@ -187,13 +187,13 @@ static void *reader(void *arg)
 		scoped_guard(device_bound, &bench_dev)
 			if (scope.dev)
 				sink(r->ops->sg_table(obj, &scope));
-		sgt_object_put(obj);
+		sgtable_object_put(obj);
 		atomic_fetch_add_explicit(&r->calls, 1, memory_order_relaxed);
 	}
 	return NULL;
 }
 
-static void readers_start(struct readers *r, const struct sgt_strategy_ops *ops)
+static void readers_start(struct readers *r, const struct sgtable_strategy_ops *ops)
 {
 	*r = (struct readers){ .ops = ops, .lock = PTHREAD_MUTEX_INITIALIZER };
 	for (int k = 0; k < 2; k++)
@@ -214,7 +214,7 @@ static void readers_stop(struct readers *r)
 /* One iteration: create, access, free; every 64th also unbinds and rebinds. */
 static void bm_churn(struct cbench_state *st, void *arg)
 {
-	const struct sgt_strategy_ops *ops = arg;
+	const struct sgtable_strategy_ops *ops = arg;
 	uint64_t v0 = sgt_violation_total();
 	struct readers r;
 	int64_t i = 0;
@@ -225,12 +225,12 @@ static void bm_churn(struct cbench_state *st, void *arg)
 	objects_create(ops, MAX_THREADS, true);
 	pthread_mutex_unlock(&r.lock);
 	while (cbench_keep_running(st)) {
-		struct sgt_object *obj = sgt_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
+		struct sgtable_object *obj = sgtable_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
 
 		scoped_guard(device_bound, &bench_dev)
 			if (scope.dev)
 				sink(ops->sg_table(obj, &scope));
-		sgt_object_put(obj);
+		sgtable_object_put(obj);
 		if (++i % CHURN_REBIND_EVERY == 0) {
 			device_unbind(&bench_dev);	/* revokes the readers' tables */
 			device_bind(&bench_dev);
@@ -282,8 +282,8 @@ static void register_all(void)
 
 	cbench_use_real_time(cbench_thread_range(cbench_register("floor", bm_floor, NULL), 1,
 						 MAX_THREADS));
-	for (int s = 0; sgt_strategies[s]; s++) {
-		const struct sgt_strategy_ops *ops = sgt_strategies[s];
+	for (int s = 0; sgtable_strategies[s]; s++) {
+		const struct sgtable_strategy_ops *ops = sgtable_strategies[s];
 
 		for (int pt = 0; pt < 2; pt++) {
 			fast_args[s][pt] = (struct fast_arg){ ops, pt };

@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sgt/fault.h>
-#include <sgt/strategy.h>
-#include <sgt/thread.h>
-#include <sgt/violation.h>
-#include <sgt/wait.h>
+#include <check/fault.h>
+#include <sgtable/strategy.h>
+#include <check/thread.h>
+#include <check/violation.h>
+#include <check/wait.h>
 
 static void on_hang(const char *what, const void *addr)
 {
@@ -39,12 +39,12 @@ int main(int argc, char **argv)
 {
 	static struct device gpu0;
 	static struct drm_device ddev = { .dev = &gpu0 };
-	const struct sgt_strategy_ops *ops;
-	struct sgt_object *obj;
+	const struct sgtable_strategy_ops *ops;
+	struct sgtable_object *obj;
 	struct sg_table *first, *second;
 	char err[160];
 
-	if (argc != 2 || sgt_strategy_parse(argv[1], &ops, err, sizeof(err))) {
+	if (argc != 2 || sgtable_strategy_parse(argv[1], &ops, err, sizeof(err))) {
 		fprintf(stderr, "detect_h2: %s\n", argc == 2 ? err : "usage: detect_h2 STRATEGY");
 		return 2;
 	}
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	device_bind(&gpu0);
 	devres_set_model(DEVRES_6_16);
 	sgt_fault_parse("devm-add-action=nth:1", err, sizeof(err));
-	obj = sgt_object_create(ops, &ddev, PAGE_SIZE, NULL, 0);
+	obj = sgtable_object_create(ops, &ddev, PAGE_SIZE, NULL, 0);
 
 	scoped_guard(device_bound, &gpu0) {
 		first = ops->sg_table(obj, &scope);	/* v12: deadlocks here */
@@ -65,11 +65,11 @@ int main(int argc, char **argv)
 	printf("%s: first %ld, then %s; %lu violations\n", ops->name,
 	       IS_ERR(first) ? PTR_ERR(first) : 0L, IS_ERR(second) ? "error" : "a table",
 	       (unsigned long)sgt_violation_total());
-	if (ops->variants & SGT_HAZ(H2))
+	if (ops->variants & SGTABLE_HAZ(H2))
 		return 1;	/* should have deadlocked */
 	device_unbind(&gpu0);
 	struct page **pages = obj->shmem.pages;
-	sgt_object_put(obj);
+	sgtable_object_put(obj);
 	if (sgt_violation_count(SGT_V_PAGE_COUNT)) {
 		/* H3 (v19, setonce-init): the failed attempt's pages leak; give them back. */
 		for (int i = 0; i < 1; i++) {

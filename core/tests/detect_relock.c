@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sgt/dma_resv.h>
-#include <sgt/thread.h>
-#include <sgt/violation.h>
-#include <sgt/wait.h>
+#include <kernel/dma_resv.h>
+#include <check/thread.h>
+#include <check/violation.h>
+#include <check/wait.h>
 
 static int first_line;
 

@@ -13,9 +13,9 @@
  *        period (TSan only); the same with the grace period is quiet.
  * TSan's own exit code is off for this program: it asserts the reports.
  */
-#include <sgt/sched.h>
-#include <sgt/tsan_report.h>
-#include <sgt/wait.h>
+#include <check/sched.h>
+#include <check/tsan_report.h>
+#include <check/wait.h>
 
 #include "strategy_fixture.h"
 
@@ -67,7 +67,7 @@ static void *unbind_gpu0(void *arg)
 
 static void free_during_inflight_release(void **state, enum devres_model model)
 {
-	struct sgt_object *obj;
+	struct sgtable_object *obj;
 	pthread_t t;
 
 	devres_set_model(model);
@@ -79,7 +79,7 @@ static void free_during_inflight_release(void **state, enum devres_model model)
 	gate_wait_entered(1);
 	/* ... while the last reference goes. */
 	sgt_expect_violations();
-	sgt_object_put(obj);
+	sgtable_object_put(obj);
 	gate_disarm();
 	pthread_join(t, NULL);
 }
@@ -103,7 +103,7 @@ static void test_h7_gone_with_devres_6_17(void **state)
 /* --- H9 ------------------------------------------------------------------- */
 
 struct racer {
-	struct sgt_object *obj;
+	struct sgtable_object *obj;
 	struct sg_table *sgt;
 };
 
@@ -117,7 +117,7 @@ static void *populate_thread(void *arg)
 
 static void test_h9_setonce_without_lock(void **state)
 {
-	struct sgt_object *obj = new_object(state, SGT_HAZ(H9));
+	struct sgtable_object *obj = new_object(state, SGTABLE_HAZ(H9));
 	struct racer r[2] = { { obj, NULL }, { obj, NULL } };
 
 	/* Both racers inside check-populate at once: nothing serialises them. */
@@ -136,30 +136,30 @@ static void test_h9_setonce_without_lock(void **state)
 	if (sgt_tsan_enabled())
 		assert_true(sgt_tsan_report_count_of("data-race") >= 1);
 	device_unbind(&gpu0);
-	sgt_object_put(obj);
+	sgtable_object_put(obj);
 }
 
 /* --- H8 (TSan) -------------------------------------------------------------- */
 
 static void *owned_thread(void *arg)
 {
-	struct sgt_object *obj = arg;
-	struct sgt_owned owned;
+	struct sgtable_object *obj = arg;
+	struct sgtable_owned owned;
 	CLASS(device_bound, b)(&gpu0);
 
 	if (!obj->ops->owned_sg_table(obj, &b, &owned))
-		sgt_owned_put(&owned);
+		sgtable_owned_put(&owned);
 	return NULL;
 }
 
 static void test_h8_unlocked_read(void **state)
 {
-	struct sgt_object *obj = new_object(state, SGT_HAZ(H8));
+	struct sgtable_object *obj = new_object(state, SGTABLE_HAZ(H8));
 	unsigned long before = sgt_tsan_report_count_of("data-race");
 	pthread_t t[2];
 
 	if (!sgt_tsan_enabled()) {
-		sgt_object_put(obj);
+		sgtable_object_put(obj);
 		skip();
 	}
 	/* The populator is inside v12-populate (resv held) when the reader reads. */
@@ -172,7 +172,7 @@ static void test_h8_unlocked_read(void **state)
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
 	assert_true(sgt_tsan_report_count_of("data-race") > before);
-	sgt_object_put(obj);
+	sgtable_object_put(obj);
 }
 
 /* --- H10 (TSan) ------------------------------------------------------------- */
@@ -180,7 +180,7 @@ static void test_h8_unlocked_read(void **state)
 static atomic_int reader_inside, unbind_done;
 
 struct long_term {
-	struct sgt_owned owned;
+	struct sgtable_owned owned;
 	uint64_t deadline;	/* the reader gives up waiting then */
 };
 
@@ -198,7 +198,7 @@ static void *long_term_reader(void *arg)
 	while (!atomic_load_explicit(&unbind_done, memory_order_relaxed) &&
 	       sgt_now_ns() < lt->deadline)
 		sched_yield();
-	sgt = sgt_map_payload_sgt(map);		/* use the table, still inside the guard */
+	sgt = sgtable_map_payload_sgt(map);		/* use the table, still inside the guard */
 	(void)sgt;
 	revocable_guard_release();
 	return NULL;
@@ -206,7 +206,7 @@ static void *long_term_reader(void *arg)
 
 static void revoke_under_reader(void **state, bool nosync)
 {
-	struct sgt_object *obj = new_object(state, 0);
+	struct sgtable_object *obj = new_object(state, 0);
 	struct long_term lt;
 	pthread_t t;
 
@@ -224,8 +224,8 @@ static void revoke_under_reader(void **state, bool nosync)
 	atomic_store_explicit(&unbind_done, 1, memory_order_relaxed);
 	pthread_join(t, NULL);
 	devres_set_release_nosync(false);
-	sgt_owned_put(&lt.owned);
-	sgt_object_put(obj);
+	sgtable_owned_put(&lt.owned);
+	sgtable_object_put(obj);
 }
 
 static void test_h10_revoke_without_grace_period(void **state)
@@ -248,15 +248,15 @@ static void test_h10_quiet_with_grace_period(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		STRATEGY_TEST(test_h7_free_vs_inflight_release, v19),
-		STRATEGY_TEST(test_h7_free_vs_inflight_release, setonce_init),
-		STRATEGY_TEST(test_h7_free_vs_inflight_release, fixed),
-		STRATEGY_TEST(test_h7_gone_with_devres_6_17, v19),
-		STRATEGY_TEST(test_h9_setonce_without_lock, v19),
+		STRATEGY_TEST(test_h7_free_vs_inflight_release, "v19"),
+		STRATEGY_TEST(test_h7_free_vs_inflight_release, "setonce-init"),
+		STRATEGY_TEST(test_h7_free_vs_inflight_release, "fixed"),
+		STRATEGY_TEST(test_h7_gone_with_devres_6_17, "v19"),
+		STRATEGY_TEST(test_h9_setonce_without_lock, "v19"),
 		/* Quiet twins first: TSan's counts only grow. */
-		STRATEGY_TEST(test_h10_quiet_with_grace_period, v12),
-		STRATEGY_TEST(test_h8_unlocked_read, v12),
-		STRATEGY_TEST(test_h10_revoke_without_grace_period, v12),
+		STRATEGY_TEST(test_h10_quiet_with_grace_period, "v12"),
+		STRATEGY_TEST(test_h8_unlocked_read, "v12"),
+		STRATEGY_TEST(test_h10_revoke_without_grace_period, "v12"),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_strategy_tests(__FILE__, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sgt/dma_resv.h>
-#include <sgt/revocable.h>
-#include <sgt/tsan_report.h>
+#include <kernel/dma_resv.h>
+#include <kernel/revocable.h>
+#include <check/tsan_report.h>
 
 struct payload {
 	int value;

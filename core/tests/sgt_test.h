@@ -13,8 +13,8 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include <sgt/fault.h>
-#include <sgt/violation.h>
+#include <check/fault.h>
+#include <check/violation.h>
 
 /* cmocka setup: no violation, no armed fault, reports printed. */
 static inline int sgt_test_setup(void **state)

@@ -3,10 +3,13 @@
 #ifndef SGT_STRATEGY_FIXTURE_H
 #define SGT_STRATEGY_FIXTURE_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include <sgt/devres.h>
-#include <sgt/strategy.h>
+#include <kernel/devres.h>
+#include <sgtable/hazards.h>
+#include <sgtable/strategy.h>
 
 #include "sgt_test.h"
 
@@ -32,7 +35,7 @@ static int fixture_teardown(void **state)
 	device_unbind(&gpu1);
 	device_destroy(&gpu0);
 	device_destroy(&gpu1);
-	sgt_object_quarantine_flush();
+	sgtable_object_quarantine_flush();
 	return 0;
 }
 
@@ -46,18 +49,18 @@ __attribute__((unused)) static void reclaim_leaked_pages(struct page **pages, un
 	free(pages);
 }
 
-static const struct sgt_strategy_ops *ops_of(void **state)
+static const struct sgtable_strategy_ops *ops_of(void **state)
 {
 	return *state;
 }
 
-static bool carries(void **state, enum sgt_hazard_id h)
+static bool carries(void **state, enum sgtable_hazard_id h)
 {
-	return ops_of(state)->inherent & SGT_HAZ(h);
+	return ops_of(state)->inherent & SGTABLE_HAZ(h);
 }
 
 /* sg_table() inside a bound scope of dev; ERR_PTR(-ENODEV) if dev is unbound. */
-static struct sg_table *sg_table_on(struct sgt_object *obj, struct device *dev)
+static struct sg_table *sg_table_on(struct sgtable_object *obj, struct device *dev)
 {
 	CLASS(device_bound, b)(dev);
 
@@ -66,16 +69,53 @@ static struct sg_table *sg_table_on(struct sgt_object *obj, struct device *dev)
 	return obj->ops->sg_table(obj, &b);
 }
 
-static struct sgt_object *new_object(void **state, unsigned int hazards)
+static struct sgtable_object *new_object(void **state, unsigned int hazards)
 {
-	return sgt_object_create(ops_of(state), &ddev0, 4 * PAGE_SIZE, NULL, hazards);
+	return sgtable_object_create(ops_of(state), &ddev0, 4 * PAGE_SIZE, NULL, hazards);
 }
 
-#define STRATEGY_TEST(fn, ops) \
-	{ #fn "/" #ops, fn, fixture_setup, fixture_teardown, (void *)&sgt_##ops##_ops }
-/* One test per strategy: the strategy is the test's state. */
-#define STRATEGY_TESTS(fn)							\
-	STRATEGY_TEST(fn, v12), STRATEGY_TEST(fn, v12_review), STRATEGY_TEST(fn, v19), \
-	STRATEGY_TEST(fn, setonce_init), STRATEGY_TEST(fn, fixed)
+/* A test of one strategy, by name (the strategy is the test's state). */
+#define STRATEGY_TEST(fn, name) \
+	{ #fn "/" name, fn, fixture_setup, fixture_teardown, (void *)sgtable_strategy_find(name) }
+/* A test run once per registered strategy: listed with this, expanded by run_strategy_tests(). */
+#define STRATEGY_TESTS(fn)	{ #fn, fn, fixture_setup, fixture_teardown, NULL }
+
+/*
+ * Run tests[]: an entry with a strategy as its state runs once; one without
+ * runs once per strategy of the registry, named "test/strategy", so a new
+ * port is tested without naming it here.
+ */
+static int run_strategy_tests(const char *group, const struct CMUnitTest *tests, size_t n)
+{
+	struct CMUnitTest *all = calloc(n * (size_t)sgtable_nr_strategies, sizeof(*all));
+	size_t nr = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		if (tests[i].initial_state) {
+			all[nr++] = tests[i];
+			continue;
+		}
+		for (int s = 0; sgtable_strategies[s]; s++) {
+			size_t len = strlen(tests[i].name) + strlen(sgtable_strategies[s]->name) + 2;
+			char *name = malloc(len);
+
+			if (!name)
+				abort();
+			snprintf(name, len, "%s/%s", tests[i].name, sgtable_strategies[s]->name);
+			all[nr] = tests[i];
+			all[nr].name = name;
+			all[nr++].initial_state = (void *)sgtable_strategies[s];
+		}
+	}
+	ret = _cmocka_run_group_tests(group, all, nr, NULL, NULL);
+	/* The expanded names are ours; a single test's name is a literal. */
+	for (size_t i = 0, t = 0; t < n; t++)
+		for (int s = 0; s < (tests[t].initial_state ? 1 : sgtable_nr_strategies); s++, i++)
+			if (!tests[t].initial_state)
+				free((char *)all[i].name);
+	free(all);
+	return ret;
+}
 
 #endif /* SGT_STRATEGY_FIXTURE_H */

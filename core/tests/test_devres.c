@@ -3,9 +3,9 @@
  * Device binding, the Device<Bound> scope, the devres core (LIFO release at
  * unbind, remove vs. detach) and each Devres model's rules.
  */
-#include <sgt/completion.h>
-#include <sgt/devres.h>
-#include <sgt/dma_map.h>
+#include <kernel/completion.h>
+#include <kernel/devres.h>
+#include <kernel/dma_map.h>
 
 #include "sgt_test.h"
 

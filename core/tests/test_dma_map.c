@@ -2,8 +2,8 @@
 /* The DMA mapping registry: every misuse it must catch, and silence when right. */
 #include <stdlib.h>
 
-#include <sgt/device.h>
-#include <sgt/dma_map.h>
+#include <kernel/device.h>
+#include <kernel/dma_map.h>
 
 #include "sgt_test.h"
 

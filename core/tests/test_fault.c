@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Fault injection: deterministic for a seed, nth and interval triggers, parsing. */
-#include <sgt/fault.h>
+#include <check/fault.h>
 
 #include "sgt_test.h"
 

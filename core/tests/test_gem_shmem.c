@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 
-#include <sgt/gem_shmem.h>
-#include <sgt/lockdep.h>
+#include <kernel/gem_shmem.h>
+#include <check/lockdep.h>
 
 #include "sgt_test.h"
 

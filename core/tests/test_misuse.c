@@ -4,11 +4,11 @@
  * purpose.  Each asserts the core's report; in the TSan build it also
  * asserts TSan's own report where TSan can see the misuse.
  */
-#include <sgt/dma_resv.h>
-#include <sgt/kref.h>
-#include <sgt/lockdep.h>
-#include <sgt/rcu.h>
-#include <sgt/tsan_report.h>
+#include <kernel/dma_resv.h>
+#include <kernel/kref.h>
+#include <check/lockdep.h>
+#include <kernel/rcu.h>
+#include <check/tsan_report.h>
 
 #include "sgt_test.h"
 

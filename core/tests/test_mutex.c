@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* struct mutex: exclusion, trylock, owner tracking, and the misuse it reports. */
-#include <sgt/mutex.h>
-#include <sgt/lockdep.h>
+#include <kernel/mutex.h>
+#include <check/lockdep.h>
 
 #include "sgt_test.h"
 

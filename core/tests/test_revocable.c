@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* RCU and Revocable: revoke waits for readers, revokes exactly once, drops once. */
-#include <sgt/completion.h>
-#include <sgt/rcu.h>
-#include <sgt/revocable.h>
+#include <kernel/completion.h>
+#include <kernel/rcu.h>
+#include <kernel/revocable.h>
 
 #include "sgt_test.h"
 

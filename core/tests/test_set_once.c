@@ -2,9 +2,9 @@
 /* SetOnce: one winner; losers' values dropped; the initializer variant's rules; kref. */
 #include <stdlib.h>
 
-#include <sgt/completion.h>
-#include <sgt/kref.h>
-#include <sgt/set_once.h>
+#include <kernel/completion.h>
+#include <kernel/kref.h>
+#include <kernel/set_once.h>
 
 #include "sgt_test.h"
 

@@ -6,9 +6,9 @@
  */
 #include <stdlib.h>
 
-#include <sgt/completion.h>
-#include <sgt/dma_resv.h>
-#include <sgt/ww_mutex.h>
+#include <kernel/completion.h>
+#include <kernel/dma_resv.h>
+#include <kernel/ww_mutex.h>
 
 #include "sgt_test.h"
 

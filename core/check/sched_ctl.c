@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The controlled scheduler (sched_ctl.h): one turn, passed between the
+ * controlled threads under ctl_lock; each thread waits on its own condition
+ * variable until the turn is its own.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check/sched_ctl.h>
+#include <check/thread.h>
+
+const char *const sched_policy_name[] = {
+	[SCHED_OS] = "os", [SCHED_RANDOM] = "random", [SCHED_PCT] = "pct",
+	[SCHED_REPLAY] = "replay",
+};
+
+struct ctl_thread {
+	pthread_cond_t turn;
+	const char *name;
+	const char *blocked_on;		/* non-NULL: yielded as blocked, not chosen */
+	const void *blocked_addr;
+	const char *last_point;		/* its position, for a deadlock report */
+	/*
+	 * Its read-side sections (sched_ctl_read_lock()): written in its own
+	 * turn, read in another's, so the turn orders them.
+	 */
+	int read_nesting;
+	unsigned long read_unlocks;
+	int prio;			/* pct */
+	bool soft;			/* blocked only to let others run (a grace period) */
+	bool done;
+};
+
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ctl_all_registered = PTHREAD_COND_INITIALIZER;
+static struct sched_ctl_config cfg;
+static struct ctl_thread threads[SCHED_CTL_MAX_THREADS];
+static int nr_registered, running = -1;
+/* Set before the controlled threads are created and cleared after they are joined. */
+static bool active_global;
+static _Thread_local int self = -1;
+static sgt_sched_hook_t chained;
+
+static uint64_t rng, hash = 1469598103934665603ull;	/* under ctl_lock */
+/*
+ * Decisions so far: written under ctl_lock, read without it by the
+ * controller (watching that it moves) and by a controlled thread at the top
+ * of its loop (which holds the turn, so the last writer handed it over under
+ * ctl_lock).  Relaxed: a count that orders nothing.
+ */
+static _Atomic uint64_t steps;
+static uint64_t change_points[16];	/* pct: steps at which the runner's priority drops */
+static int lowest_prio;			/* pct: a sleeper goes below everyone */
+static int nr_change_points;
+static uint32_t *choices;
+static size_t nr_choices, cap_choices, failure_choices;
+static uint64_t failure_hash;
+
+static uint64_t next_random(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dull;
+}
+
+static void record(uint32_t choice, enum sgt_sp_kind kind)
+{
+	if (nr_choices == cap_choices) {
+		cap_choices = cap_choices ? 2 * cap_choices : 4096;
+		choices = realloc(choices, cap_choices * sizeof(*choices));
+	}
+	choices[nr_choices++] = choice;
+	hash = (hash ^ ((uint64_t)choice << 8 | (uint64_t)kind)) * 1099511628211ull;
+}
+
+static bool runnable(int i)
+{
+	return !threads[i].done && !threads[i].blocked_on;
+}
+
+/* pct: distinct priorities d..d+n-1 at random; change points at random steps. */
+static void pct_init(void)
+{
+	int n = cfg.nr_threads;
+	int perm[SCHED_CTL_MAX_THREADS];
+
+	for (int i = 0; i < n; i++)
+		perm[i] = i;
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)(next_random() % (uint64_t)(i + 1)), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (int i = 0; i < n; i++)
+		threads[i].prio = cfg.depth + perm[i];
+	lowest_prio = 0;
+	nr_change_points = cfg.depth > 1 ? cfg.depth - 1 : 0;
+	if (nr_change_points > 16)
+		nr_change_points = 16;
+	for (int k = 0; k < nr_change_points; k++)
+		change_points[k] = 1 + next_random() % (cfg.max_steps ? cfg.max_steps : 1);
+}
+
+/* Who runs next; -1 when no thread can. */
+static int pick(void)
+{
+	int n = cfg.nr_threads, best = -1, count = 0;
+
+	for (int i = 0; i < n; i++)
+		count += runnable(i);
+	if (!count) {
+		/* Nobody else can run: a grace period's sleep ends by itself. */
+		for (int i = 0; i < n; i++)
+			if (!threads[i].done && threads[i].soft) {
+				threads[i].blocked_on = NULL;
+				return i;
+			}
+		return -1;
+	}
+	switch (cfg.policy) {
+	case SCHED_REPLAY:
+		if (nr_choices < cfg.nr_replay) {
+			int c = (int)cfg.replay[nr_choices];
+
+			if (c < n && runnable(c))
+				return c;
+		}
+		/* Past the recording, or it diverged: the lowest runnable thread. */
+		for (int i = 0; i < n; i++)
+			if (runnable(i))
+				return i;
+		return -1;
+	case SCHED_PCT:
+		for (int k = 0; k < nr_change_points; k++)
+			if (atomic_load_explicit(&steps, memory_order_relaxed) == change_points[k] &&
+			    running >= 0)
+				threads[running].prio = k;	/* below every initial priority */
+		for (int i = 0; i < n; i++)
+			if (runnable(i) && (best < 0 || threads[i].prio > threads[best].prio))
+				best = i;
+		return best;
+	default: {
+		int k = (int)(next_random() % (uint64_t)count);
+
+		for (int i = 0; i < n; i++)
+			if (runnable(i) && k-- == 0)
+				return i;
+		return -1;
+	}
+	}
+}
+
+static void deadlock(void)
+{
+	char positions[2048];
+	size_t used = 0;
+
+	for (int i = 0; i < cfg.nr_threads && used < sizeof(positions); i++)
+		used += (size_t)snprintf(positions + used, sizeof(positions) - used,
+					 "  %s: %s%s (last schedule point: %s; read-side nesting %d)\n",
+					 threads[i].name ? threads[i].name : "?",
+					 threads[i].done ? "exited" : "blocked on ",
+					 threads[i].done ? "" : (threads[i].blocked_on ?: "?"),
+					 threads[i].last_point ?: "none",
+					 threads[i].done ? 0 : threads[i].read_nesting);
+	pthread_mutex_unlock(&ctl_lock);
+	cfg.deadlock(positions);	/* does not return */
+	abort();
+}
+
+/* With ctl_lock held: hand the turn to the next thread, wait for ours again. */
+static void switch_from(int me, enum sgt_sp_kind kind)
+{
+	int next = pick();
+
+	if (next < 0)
+		deadlock();
+	atomic_fetch_add_explicit(&steps, 1, memory_order_relaxed);
+	record((uint32_t)next, kind);
+	running = next;
+	if (next == me)
+		return;
+	pthread_cond_signal(&threads[next].turn);
+	while (running != me)
+		pthread_cond_wait(&threads[me].turn, &ctl_lock);
+}
+
+/* A step that is not a blocked re-check: whoever was blocked may go on now. */
+static void unblock_all(void)
+{
+	for (int i = 0; i < cfg.nr_threads; i++) {
+		threads[i].blocked_on = NULL;
+		threads[i].soft = false;
+	}
+}
+
+static void ctl_point(enum sgt_sp_kind kind, const void *addr)
+{
+	if (chained)
+		chained(kind, addr);
+	if (self < 0 || sgt_sched_nopreempt || kind == SGT_SP_BLOCK)
+		return;
+	pthread_mutex_lock(&ctl_lock);
+	threads[self].last_point = kind < SGT_SP_NR ? sgt_sp_kind_name[kind] : "yield";
+	unblock_all();
+	switch_from(self, kind);
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
+{
+	cfg = *c;
+	memset(threads, 0, sizeof(threads));
+	for (int i = 0; i < SCHED_CTL_MAX_THREADS; i++)
+		pthread_cond_init(&threads[i].turn, NULL);
+	nr_registered = 0;
+	running = -1;
+	atomic_store(&steps, 0);
+	nr_choices = failure_choices = 0;
+	hash = 1469598103934665603ull;
+	rng = (c->seed ^ 0x9e3779b97f4a7c15ull) | 1;
+	if (cfg.policy == SCHED_PCT)
+		pct_init();
+	chained = chain;
+	active_global = true;
+	sgt_sched_set_hook(ctl_point);
+}
+
+void sched_ctl_fini(void)
+{
+	sgt_sched_set_hook(chained);
+	active_global = false;
+}
+
+bool sched_ctl_active(void)
+{
+	return self >= 0;
+}
+
+void sched_ctl_register(int index, const char *name)
+{
+	pthread_mutex_lock(&ctl_lock);
+	self = index;
+	nr_registered++;
+	threads[self].name = name;
+	threads[self].read_nesting = 0;
+	threads[self].read_unlocks = 0;
+	if (nr_registered == cfg.nr_threads)
+		pthread_cond_broadcast(&ctl_all_registered);
+	while (running != self)
+		pthread_cond_wait(&threads[self].turn, &ctl_lock);
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+void sched_ctl_start(void)
+{
+	pthread_mutex_lock(&ctl_lock);
+	while (nr_registered < cfg.nr_threads)
+		pthread_cond_wait(&ctl_all_registered, &ctl_lock);
+	running = pick();
+	if (running >= 0) {
+		record((uint32_t)running, SGT_SP_NR);
+		pthread_cond_signal(&threads[running].turn);
+	}
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+void sched_ctl_exit(void)
+{
+	int next;
+
+	if (self < 0)
+		return;
+	pthread_mutex_lock(&ctl_lock);
+	threads[self].done = true;
+	unblock_all();
+	next = pick();
+	if (next < 0) {
+		bool all_done = true;
+
+		for (int i = 0; i < cfg.nr_threads; i++)
+			all_done &= threads[i].done;
+		if (!all_done)
+			deadlock();
+	} else {
+		atomic_fetch_add_explicit(&steps, 1, memory_order_relaxed);
+		record((uint32_t)next, SGT_SP_NR);
+		running = next;
+		pthread_cond_signal(&threads[next].turn);
+	}
+	self = -1;
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+/*
+ * pct: a thread that blocks (a contended lock, a wait, a grace period)
+ * drops below every other.  The torture's threads loop until the step
+ * budget is spent; with fixed priorities the first would run alone until
+ * a change point.  A plain delay keeps its priority (measured: demoting it
+ * too hid H10, whose reader must keep running across the window).
+ */
+static void pct_sleep(void)
+{
+	if (cfg.policy == SCHED_PCT)
+		threads[self].prio = --lowest_prio;
+}
+
+void sched_ctl_yield(void)
+{
+	if (self < 0)
+		return;
+	ctl_point(SGT_SP_NR, NULL);
+}
+
+void sched_ctl_block(const char *what, const void *addr)
+{
+	pthread_mutex_lock(&ctl_lock);
+	threads[self].blocked_on = what;
+	threads[self].blocked_addr = addr;
+	threads[self].last_point = "block";
+	pct_sleep();
+	switch_from(self, SGT_SP_BLOCK);
+	threads[self].blocked_on = NULL;
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+void sched_ctl_read_lock(void)
+{
+	if (self >= 0)
+		threads[self].read_nesting++;
+}
+
+void sched_ctl_read_unlock(void)
+{
+	if (self >= 0 && threads[self].read_nesting > 0) {
+		threads[self].read_nesting--;
+		threads[self].read_unlocks++;
+	}
+}
+
+void sched_ctl_synchronize_readers(const char *what)
+{
+	int nesting[SCHED_CTL_MAX_THREADS];
+	unsigned long unlocks[SCHED_CTL_MAX_THREADS];
+	bool clear;
+
+	/* Only we run: the other threads' counters are still while we read them. */
+	for (int i = 0; i < cfg.nr_threads; i++) {
+		nesting[i] = threads[i].read_nesting;
+		unlocks[i] = threads[i].read_unlocks;
+	}
+	/*
+	 * A grace period takes time: the waiter sleeps at least until another
+	 * thread has made a step, or a schedule could never put anything
+	 * inside it (H7's window is the grace period of an unbind's release).
+	 */
+	pthread_mutex_lock(&ctl_lock);
+	for (int i = 0; i < cfg.nr_threads; i++)
+		if (i != self && runnable(i)) {
+			threads[self].blocked_on = what;
+			threads[self].last_point = "synchronize_rcu";
+			threads[self].soft = true;
+			pct_sleep();
+			switch_from(self, SGT_SP_GRACE_PERIOD);
+			threads[self].blocked_on = NULL;
+			threads[self].soft = false;
+			break;
+		}
+	pthread_mutex_unlock(&ctl_lock);
+	for (;;) {
+		clear = true;
+		for (int i = 0; i < cfg.nr_threads; i++)
+			if (i != self && !threads[i].done && nesting[i] &&
+			    threads[i].read_unlocks == unlocks[i])
+				clear = false;	/* still in the section it was in */
+		if (clear)
+			return;
+		sched_ctl_block(what, NULL);
+	}
+}
+
+bool sched_ctl_expired(void)
+{
+	return active_global && cfg.max_steps &&
+	       atomic_load_explicit(&steps, memory_order_relaxed) >= cfg.max_steps;
+}
+
+uint64_t sched_ctl_steps(void)
+{
+	return atomic_load_explicit(&steps, memory_order_relaxed);
+}
+
+const uint32_t *sched_ctl_choices(size_t *n)
+{
+	*n = nr_choices;
+	return choices;
+}
+
+uint64_t sched_ctl_trace_hash(void)
+{
+	return hash;
+}
+
+void sched_ctl_mark_failure(void)
+{
+	if (!failure_choices) {
+		failure_choices = nr_choices;
+		failure_hash = hash;
+	}
+}
+
+size_t sched_ctl_failure_choices(void)
+{
+	return failure_choices;
+}
+
+uint64_t sched_ctl_failure_hash(void)
+{
+	return failure_hash;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Controlled scheduling: the same threads and the same ported code, but one
+ * thread runs at a time, and at every schedule point of the core (see
+ * sched.h) the scheduler picks who runs next, after loom and shuttle.
+ *
+ *   random    a uniformly random runnable thread at each point
+ *   pct       PCT (Burckhardt et al., ASPLOS 2010): random distinct thread
+ *             priorities, depth-1 priority change points among the
+ *             expected steps; the highest-priority runnable thread runs
+ *   replay    the recorded choices, then the lowest-numbered runnable thread
+ *
+ * Each is deterministic for a seed: the choices, and so the interleaving,
+ * the trace hash and the verdict, are the same every time.
+ *
+ * Blocking becomes yielding: sgt_cond_wait() and synchronize_rcu() yield
+ * as "blocked" and re-check when scheduled again; a thread blocked is not
+ * chosen again until another thread has made a step.  When every thread is
+ * blocked, no schedule can go on: the deadlock handler gets each thread's
+ * position.  A schedule point inside an internal pthread lock section
+ * (sgt_sched_nopreempt > 0) never switches, so no thread waits on a lock
+ * held by a thread that is not running.
+ *
+ * Controlled threads are ordered with one lock, so TSan sees every switch as
+ * synchronisation: this mode's oracles are the violations, not TSan.
+ */
+#ifndef SGT_SCHED_CTL_H
+#define SGT_SCHED_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <check/sched.h>
+
+enum sched_policy { SCHED_OS, SCHED_RANDOM, SCHED_PCT, SCHED_REPLAY };
+extern const char *const sched_policy_name[];
+
+#define SCHED_CTL_MAX_THREADS 64
+
+struct sched_ctl_config {
+	enum sched_policy policy;
+	uint64_t seed;
+	int depth;			/* pct: bug depth d (d-1 change points) */
+	uint64_t max_steps;		/* schedule points before the run ends */
+	const uint32_t *replay;		/* replay: the choices */
+	size_t nr_replay;
+	int nr_threads;			/* controlled threads that will register */
+	/* Every thread blocked: called once, by the last thread to block. */
+	void (*deadlock)(const char *positions);
+};
+
+/* Set up before the controlled threads start; installs the schedule hook. */
+void sched_ctl_init(const struct sched_ctl_config *cfg, sgt_sched_hook_t chain);
+void sched_ctl_fini(void);
+bool sched_ctl_active(void);		/* the calling thread is controlled */
+
+/*
+ * A controlled thread: first thing it does; returns when it is its turn.
+ * index: its fixed number, 0..nr_threads-1 (not the order threads happen
+ * to start in, which would make the choices differ from run to run).
+ */
+void sched_ctl_register(int index, const char *name);
+/* ... and last: hands the turn on for good. */
+void sched_ctl_exit(void);
+/* The controller: wait for all threads to register, then start the first. */
+void sched_ctl_start(void);
+
+/* A yield point outside the core (a delay in the torture's roles). */
+void sched_ctl_yield(void);
+/* Blocked on what: yield, and be chosen again only after another thread's step. */
+void sched_ctl_block(const char *what, const void *addr);
+/*
+ * Read-side sections, for a grace-period wait (RCU's): a controlled thread
+ * counts its own, and sched_ctl_synchronize_readers() yields until every
+ * thread that was inside one at the call has left it.  The scheduler knows
+ * no RCU: the kernel layer's rcu.c calls these, so the include direction
+ * stays check <- kernel.  No-ops in a thread that is not controlled.
+ */
+void sched_ctl_read_lock(void);
+void sched_ctl_read_unlock(void);
+void sched_ctl_synchronize_readers(const char *what);
+
+/* The run used up max_steps: controlled threads should end their loops. */
+bool sched_ctl_expired(void);
+uint64_t sched_ctl_steps(void);
+/* The choices so far (one per decision), and a hash of the trace. */
+const uint32_t *sched_ctl_choices(size_t *n);
+uint64_t sched_ctl_trace_hash(void);
+/* Freeze the recorded schedule here (the failure it led to was just seen). */
+void sched_ctl_mark_failure(void);
+size_t sched_ctl_failure_choices(void);	/* choices up to the mark, 0 if none */
+uint64_t sched_ctl_failure_hash(void);
+
+#endif /* SGT_SCHED_CTL_H */

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kernel/completion.h>
+#include <kernel/devres.h>
+#include <check/fault.h>
+#include <kernel/kref.h>
+#include <check/violation.h>
+
+/* --- the C core, after drivers/base/devres.c ------------------------------ */
+
+SGT_WINDOW_DEFINE(devres_release_window, "devres-release",
+			 "between unbind detaching a devres node and its release finishing");
+SGT_WINDOW_DEFINE(devres_drop_window, "devres-drop",
+			 "inside Devres::drop, racing an unbind's release");
+
+void devres_node_init(struct devres_node *node,
+		      void (*release)(struct device *dev, struct devres_node *node),
+		      void (*free_node)(struct devres_node *node), const char *name)
+{
+	INIT_LIST_HEAD(&node->entry);
+	node->attached = false;
+	node->release = release;
+	node->free_node = free_node;
+	node->name = name;
+}
+
+void devres_node_add(struct device *dev, struct devres_node *node)
+{
+	guard(mutex)(&dev->devres_lock);
+	list_add(&node->entry, &dev->devres_head);
+	node->attached = true;
+}
+
+bool devres_node_remove(struct device *dev, struct devres_node *node)
+{
+	guard(mutex)(&dev->devres_lock);
+	if (!node->attached)
+		return false;	/* detached by devres_release_all() */
+	list_del_init(&node->entry);
+	node->attached = false;
+	return true;
+}
+
+unsigned int devres_count(struct device *dev)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	guard(mutex)(&dev->devres_lock);
+	list_for_each(pos, &dev->devres_head)
+		n++;
+	return n;
+}
+
+void devres_release_all(struct device *dev)
+{
+	struct list_head todo;
+
+	INIT_LIST_HEAD(&todo);
+	scoped_guard(mutex, &dev->devres_lock) {
+		struct list_head *pos;
+
+		/* Detached: a racing devres_node_remove() now fails. */
+		list_for_each(pos, &dev->devres_head)
+			list_entry(pos, struct devres_node, entry)->attached = false;
+		list_splice_init(&dev->devres_head, &todo);
+	}
+
+	/* Newest first (LIFO), outside the lock: release callbacks may sleep. */
+	while (!list_empty(&todo)) {
+		struct devres_node *node = list_first_entry(&todo, struct devres_node, entry);
+
+		list_del_init(&node->entry);	/* todo is ours alone */
+		sgt_window_enter(&devres_release_window);
+		node->release(dev, node);
+		sgt_window_exit(&devres_release_window);
+		node->free_node(node);
+	}
+}
+
+struct devm_action_node {
+	struct devres_node node;
+	void (*action)(void *);
+	void *data;
+};
+
+static void devm_action_release(struct device *dev, struct devres_node *node)
+{
+	struct devm_action_node *a = container_of(node, struct devm_action_node, node);
+
+	a->action(a->data);
+}
+
+static void devm_action_free(struct devres_node *node)
+{
+	free(container_of(node, struct devm_action_node, node));
+}
+
+int devm_add_action(struct device *dev, void (*action)(void *), void *data)
+{
+	struct devm_action_node *a;
+
+	if (sgt_should_fail(SGT_FAULT_DEVM_ADD_ACTION))
+		return -ENOMEM;
+	a = malloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	devres_node_init(&a->node, devm_action_release, devm_action_free, "devm_action");
+	a->action = action;
+	a->data = data;
+	devres_node_add(dev, &a->node);
+	return 0;
+}
+
+int devm_remove_action_nowarn(struct device *dev, void (*action)(void *), void *data)
+{
+	struct devm_action_node *found = NULL;
+	struct list_head *pos;
+
+	scoped_guard(mutex, &dev->devres_lock) {
+		list_for_each(pos, &dev->devres_head) {
+			struct devm_action_node *a =
+				container_of(pos, struct devm_action_node, node.entry);
+
+			if (a->node.release == devm_action_release &&
+			    a->action == action && a->data == data) {
+				found = a;
+				list_del_init(&a->node.entry);
+				break;
+			}
+		}
+	}
+	if (!found)
+		return -ENOENT;
+	free(found);
+	return 0;
+}
+
+/* --- Rust's Devres<T> ------------------------------------------------------ */
+
+const struct devres_model_desc devres_models[DEVRES_MODEL_NR] = {
+	[DEVRES_6_16] = { "devres-6.16", "v6.16 (DevresInner with a revoke completion)",
+			  "no", "yes",
+			  "devm_add_action() can fail after the payload exists (dropped in "
+			  "new's error path)" },
+	[DEVRES_6_17] = { "devres-6.17", "v6.17 (f5d3ef25d238, inner Arc removed)",
+			  "yes (devm completion)", "yes",
+			  "devm and revoke completions: Drop of a Devres whose release is in "
+			  "flight waits for it" },
+	[DEVRES_2026] = { "devres-2026", "9aa64d2503c6 (embedded devres_node)", "no", "no",
+			  "new() fails only before the payload exists; Drop = revoke_nosync + "
+			  "remove node; release = revoke(), result ignored" },
+};
+
+const char *devres_model_names(void)
+{
+	/* Built once, single-threaded (option parsing), from the table. */
+	static char names[256];
+	size_t n = 0;
+
+	if (names[0])
+		return names;
+	for (int m = 0; m < DEVRES_MODEL_NR && n < sizeof(names); m++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", m ? ", " : "",
+				      devres_models[m].name);
+	return names;
+}
+
+/* Set before the threads of a run start; read-only while they run. */
+static enum devres_model current_model = DEVRES_2026;
+static bool release_nosync;	/* H10's variant */
+
+void devres_set_release_nosync(bool on)
+{
+	release_nosync = on;
+}
+
+/* What unbind's release does to the data: revoke, with its grace period. */
+static bool devres_release_revoke(struct revocable *data)
+{
+	if (unlikely(release_nosync))
+		return revocable_revoke_nosync(data);	/* H10: no grace period */
+	return revocable_revoke(data);
+}
+
+void devres_set_model(enum devres_model model)
+{
+	current_model = model;
+}
+
+enum devres_model devres_get_model(void)
+{
+	return current_model;
+}
+
+int devres_model_parse(const char *name, enum devres_model *model, char *err, size_t len)
+{
+	for (int m = 0; m < DEVRES_MODEL_NR; m++) {
+		if (!strcmp(name, devres_models[m].name)) {
+			*model = (enum devres_model)m;
+			return 0;
+		}
+	}
+	snprintf(err, len, "unknown devres model '%s': accepted are %s", name,
+		 devres_model_names());
+	return -EINVAL;
+}
+
+/* The Arc'd part: alive while the handle or the registration refers to it. */
+struct devres_inner {
+	struct kref ref;
+	enum devres_model model;
+	struct devres_node node;	/* devres-2026: embedded */
+	struct completion devm;		/* devres-6.17: the release action finished */
+	struct completion revoke;	/* 6.16/6.17: Drop revoked before the action */
+	struct revocable data;
+	_Alignas(max_align_t) unsigned char payload[];
+};
+
+static void devres_inner_release(struct kref *ref)
+{
+	struct devres_inner *inner = container_of(ref, struct devres_inner, ref);
+
+	revocable_destroy(&inner->data);	/* Revocable's Drop */
+	free(inner);
+}
+
+static void devres_inner_put(struct devres_inner *inner)
+{
+	kref_put(&inner->ref, devres_inner_release);
+}
+
+/* devres-2026: Devres::devres_node_release / devres_node_free_node */
+static void devres_node_release_cb(struct device *dev, struct devres_node *node)
+{
+	devres_release_revoke(&container_of(node, struct devres_inner, node)->data);
+}
+
+static void devres_node_free_cb(struct devres_node *node)
+{
+	devres_inner_put(container_of(node, struct devres_inner, node));
+}
+
+/* devres-6.16/6.17: Devres::devres_callback */
+static void devres_action_cb(void *ptr)
+{
+	struct devres_inner *inner = ptr;
+
+	if (!devres_release_revoke(&inner->data))
+		/* Drop revoked first: wait until it has finished with the data. */
+		wait_for_completion(&inner->revoke);
+	if (inner->model == DEVRES_6_17)
+		complete_all(&inner->devm);
+	devres_inner_put(inner);	/* the registration's reference */
+}
+
+static int devres_register(struct device *dev, struct devres_inner *inner)
+{
+	kref_get(&inner->ref);		/* core::mem::forget(inner.clone()) */
+	if (inner->model == DEVRES_2026) {
+		devres_node_init(&inner->node, devres_node_release_cb,
+				 devres_node_free_cb, "Devres<T>");
+		devres_node_add(dev, &inner->node);
+		return 0;
+	}
+	return devm_add_action(dev, devres_action_cb, inner);
+}
+
+struct devres *devres_new(const struct device_bound *dev, size_t size,
+			  devres_init_t init, void *arg, devres_drop_t drop)
+{
+	struct devres_inner *inner;
+	struct devres *devres;
+	int ret;
+
+	if (sgt_should_fail(SGT_FAULT_DEVRES_ALLOC))
+		return ERR_PTR(-ENOMEM);	/* before the payload exists */
+	devres = malloc(sizeof(*devres));
+	inner = calloc(1, sizeof(*inner) + size);
+	if (!devres || !inner) {
+		free(devres);
+		free(inner);
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = init(inner->payload, arg);
+	if (ret) {
+		free(devres);
+		free(inner);
+		return ERR_PTR(ret);
+	}
+	kref_init(&inner->ref);
+	inner->model = current_model;
+	init_completion(&inner->devm);
+	init_completion(&inner->revoke);
+	revocable_init(&inner->data, inner->payload, drop);
+
+	ret = devres_register(dev->dev, inner);
+	if (ret) {
+		/* 6.16/6.17: the payload exists already and is dropped right here. */
+		devres_inner_put(inner);	/* the registration's */
+		devres_inner_put(inner);	/* ours: Revocable's Drop drops the payload */
+		free(devres);
+		return ERR_PTR(ret);
+	}
+	devres->dev = dev->dev;
+	devres->inner = inner;
+	return devres;
+}
+
+/* We revoked first: take the registration back, or learn unbind has it. */
+static void devres_drop_revoked(struct devres *devres)
+{
+	struct devres_inner *inner = devres->inner;
+
+	if (inner->model == DEVRES_2026) {
+		if (devres_node_remove(devres->dev, &inner->node))
+			devres_inner_put(inner);
+		return;
+	}
+	if (!devm_remove_action_nowarn(devres->dev, devres_action_cb, inner)) {
+		devres_inner_put(inner);
+		return;
+	}
+	/* The action runs concurrently: tell it we revoked. */
+	complete_all(&inner->revoke);
+	if (inner->model == DEVRES_6_17)
+		wait_for_completion(&inner->devm);
+}
+
+void devres_drop(struct devres *devres)
+{
+	struct devres_inner *inner = devres->inner;
+
+	sgt_sched_point(SGT_SP_DEVRES, devres);
+	sgt_window_enter(&devres_drop_window);
+	/* Nobody accesses the data any more, so no grace period (Devres::drop). */
+	if (revocable_revoke_nosync(&inner->data))
+		devres_drop_revoked(devres);
+	else if (inner->model == DEVRES_6_17)
+		wait_for_completion(&inner->devm);	/* the release is in flight */
+	sgt_window_exit(&devres_drop_window);
+	devres_inner_put(inner);
+	free(devres);
+}
+
+void *devres_access(struct devres *devres, const struct device_bound *dev)
+{
+	sgt_sched_point(SGT_SP_DEVRES, devres);
+	if (devres->dev != dev->dev)
+		return ERR_PTR(-EINVAL);
+	/*
+	 * Rust: `dev` being the Devres's device proves the data is not revoked
+	 * while `dev` lives.  That proof is only as good as "bound" meaning
+	 * "never unbound since": after a rebind it is wrong (hazard H6).
+	 */
+	return revocable_access(&devres->inner->data);
+}
+
+void *devres_try_access(struct devres *devres)
+{
+	sgt_sched_point(SGT_SP_DEVRES, devres);
+	return revocable_try_access(&devres->inner->data);
+}

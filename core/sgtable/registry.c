@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of ports: the one place a new port is named.  Everything
+ * else -- help text, error messages, "all", `sgtorture list`, the docs'
+ * tables, the per-strategy tests and benchmarks -- reads it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sgtable/strategy.h>
+
+/* One line per port: its ops table, defined in strategy_<name>.c. */
+#define SGTABLE_PORTS(X)	\
+	X(v12)			\
+	X(v12_review)		\
+	X(v19)			\
+	X(setonce_init)		\
+	X(fixed)
+
+#define DECLARE_PORT(p)		extern const struct sgtable_strategy_ops sgtable_##p##_ops;
+#define LIST_PORT(p)		&sgtable_##p##_ops,
+SGTABLE_PORTS(DECLARE_PORT)
+
+const struct sgtable_strategy_ops *const sgtable_strategies[] = {
+	SGTABLE_PORTS(LIST_PORT) NULL,
+};
+const int sgtable_nr_strategies = sizeof(sgtable_strategies) / sizeof(sgtable_strategies[0]) - 1;
+
+const char *const sgtable_outcome_name[SGTABLE_OUT_NR] = {
+	[SGTABLE_OUT_TABLE] = "table",
+	[SGTABLE_OUT_ENODEV] = "-ENODEV",
+	[SGTABLE_OUT_EINVAL_FOREIGN] = "-EINVAL (foreign device)",
+	[SGTABLE_OUT_TABLE_FOREIGN] = "table on a foreign device",
+	[SGTABLE_OUT_FAULT] = "injected error",
+	[SGTABLE_OUT_DANGLING] = "dangling table",
+	[SGTABLE_OUT_EINVAL_OWN] = "-EINVAL (own device)",
+	[SGTABLE_OUT_OTHER_ERROR] = "other error",
+	[SGTABLE_OUT_OWNED_TABLE] = "owned: table",
+	[SGTABLE_OUT_OWNED_REVOKED] = "owned: revoked",
+};
+
+const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name)
+{
+	for (int i = 0; sgtable_strategies[i]; i++)
+		if (!strcmp(sgtable_strategies[i]->name, name))
+			return sgtable_strategies[i];
+	return NULL;
+}
+
+const char *sgtable_strategy_names(void)
+{
+	/* Built once, single-threaded (option parsing), from the table. */
+	static char names[512];
+	size_t n = 0;
+
+	if (names[0])
+		return names;
+	for (int i = 0; sgtable_strategies[i] && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+				      sgtable_strategies[i]->name);
+	return names;
+}
+
+int sgtable_strategy_parse(const char *name, const struct sgtable_strategy_ops **ops,
+			   char *err, size_t len)
+{
+	*ops = sgtable_strategy_find(name);
+	if (*ops)
+		return 0;
+	snprintf(err, len, "unknown strategy '%s': accepted are %s", name,
+		 sgtable_strategy_names());
+	return -EINVAL;
+}

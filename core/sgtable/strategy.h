@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ported get_sg_table() strategies, one ops table each, chosen by name,
+ * after struct lock_torture_ops in kernel/locking/locktorture.c.
+ *
+ * An object is the Rust shmem::Object<T>: the C drm_gem_shmem_object first,
+ * then the strategy's own fields (a strategy's object type embeds struct
+ * sgtable_object first and says its size in obj_size).  The torture and the
+ * tests see only this header; a strategy file never touches threads.
+ */
+#ifndef SGTABLE_STRATEGY_H
+#define SGTABLE_STRATEGY_H
+
+#include <kernel/devres.h>
+#include <kernel/gem_shmem.h>
+#include <check/grade.h>
+#include <check/sched.h>
+
+/* Hazard ids of the catalogue (docs/hazards.md), as bits. */
+enum sgtable_hazard_id { H1 = 1, H2, H3, H4, H5, H6, H7, H8, H9, H10, SGTABLE_NR_HAZARDS = H10 };
+#define SGTABLE_HAZ(h)	(1u << (h))
+
+struct sgtable_object;
+
+/*
+ * What an accessor observes, jcstress style; each strategy grades every
+ * outcome it can produce.  An outcome left SGT_UNGRADED fails a run, as
+ * does a forbidden one.
+ */
+enum sgtable_outcome {
+	SGTABLE_OUT_TABLE,		/* a table, mapped for the caller's device */
+	SGTABLE_OUT_ENODEV,		/* the device was unbinding or unbound */
+	SGTABLE_OUT_EINVAL_FOREIGN,	/* -EINVAL for another device's object */
+	SGTABLE_OUT_TABLE_FOREIGN,	/* a table handed out on a device that is not the object's */
+	SGTABLE_OUT_FAULT,		/* an injected -ENOMEM or -EINTR, passed back */
+	SGTABLE_OUT_DANGLING,	/* a table that is not (or no longer) mapped for the device */
+	SGTABLE_OUT_EINVAL_OWN,	/* -EINVAL on the object's own device */
+	SGTABLE_OUT_OTHER_ERROR,
+	SGTABLE_OUT_OWNED_TABLE,	/* owned handle: try_access gave a mapped table */
+	SGTABLE_OUT_OWNED_REVOKED,	/* owned handle: revoked by an unbind, try_access gave none */
+	SGTABLE_OUT_NR
+};
+extern const char *const sgtable_outcome_name[SGTABLE_OUT_NR];
+
+
+/* The grades every port shares; a strategy adds what is its own. */
+#define SGTABLE_COMMON_OUTCOMES						\
+	[SGTABLE_OUT_TABLE] = SGT_ACCEPTABLE,				\
+	[SGTABLE_OUT_ENODEV] = SGT_ACCEPTABLE,				\
+	[SGTABLE_OUT_FAULT] = SGT_INTERESTING,				\
+	[SGTABLE_OUT_TABLE_FOREIGN] = SGT_FORBIDDEN,			\
+	[SGTABLE_OUT_DANGLING] = SGT_FORBIDDEN,				\
+	[SGTABLE_OUT_EINVAL_OWN] = SGT_FORBIDDEN,				\
+	[SGTABLE_OUT_OTHER_ERROR] = SGT_FORBIDDEN
+
+/* shmem::SGTable<T> of v12: an owned handle, holding a reference on the object. */
+struct sgtable_owned {
+	struct sgtable_object *obj;
+};
+
+struct sgtable_strategy_ops {
+	const char *name;
+	const char *kernel;		/* which version of the series it ports */
+	const char *fast_path;		/* what the fast path takes, for the docs' table */
+	const char *slow_path;
+	const char *lock_choice;	/* the review's three: dma_resv, mutex, set-once */
+	bool lockfree_fast_path;	/* the fast path takes no lock (benchmarked as such) */
+	/*
+	 * Its race windows, NULL-terminated, and the pairs whose overlap is a
+	 * race's shape ({0} ends it); the kernel's and the roles' windows are
+	 * the subject's, not repeated here.
+	 */
+	const struct sgt_window *const *windows;
+	const struct sgt_window_conflict *conflicts;
+	unsigned int inherent;		/* SGTABLE_HAZ() of the hazards the faithful port carries */
+	unsigned int variants;		/* SGTABLE_HAZ() of the hazard flags it accepts */
+	const enum sgt_grade *outcomes;	/* [SGTABLE_OUT_NR]: the grade of each outcome */
+	size_t obj_size;
+	struct drm_gem_object_funcs funcs;	/* .free: the free callback */
+	void (*init)(struct sgtable_object *obj);
+	/*
+	 * Object::sg_table(dev): the mapped table, or ERR_PTR.  dev is the
+	 * caller's &Device<Bound>: the caller holds the bound scope throughout
+	 * and must not use the table after leaving it.
+	 */
+	struct sg_table *(*sg_table)(struct sgtable_object *obj, const struct device_bound *dev);
+	/* Object::owned_sg_table(dev) (v12 only; NULL elsewhere). */
+	int (*owned_sg_table)(struct sgtable_object *obj, const struct device_bound *dev,
+			      struct sgtable_owned *out);
+	/* SGTable<T>::deref(): the Devres an owned handle refers to. */
+	struct devres *(*owned_deref)(struct sgtable_owned *owned);
+};
+
+struct sgtable_object {
+	struct drm_gem_shmem_object shmem;	/* obj: Opaque<drm_gem_shmem_object> */
+	/*
+	 * SGTABLE_OBJECT_LIVE until freed; relaxed: a use-after-free check that
+	 * must not itself order the late user after the free.
+	 */
+	atomic_uint magic;
+	struct sgtable_object *quarantine_next;
+	/* Who freed it and when: a late user's report names them. */
+	char freed_by[32];
+	uint64_t freed_ns;
+	const struct sgtable_strategy_ops *ops;
+	unsigned int hazards;			/* SGTABLE_HAZ() variant flags switched on */
+	struct sgtable_object *parent_resv_obj;	/* Option<ARef<Object>>: holds a reference */
+};
+
+/* The registry (registry.c): every port, in the order tables list them. */
+extern const struct sgtable_strategy_ops *const sgtable_strategies[];	/* NULL-terminated */
+extern const int sgtable_nr_strategies;
+
+const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name);
+/* -EINVAL and one line naming the bad name and the accepted ones. */
+int sgtable_strategy_parse(const char *name, const struct sgtable_strategy_ops **ops,
+		       char *err, size_t len);
+/* "v12, v12-review, ...": every registered name, for help and errors. */
+const char *sgtable_strategy_names(void);
+
+/*
+ * Create an object (refcount 1) on ddev; parent: share that object's resv
+ * (a reference is held on it).  hazards: variant flags, within ops->variants.
+ */
+struct sgtable_object *sgtable_object_create(const struct sgtable_strategy_ops *ops,
+				     struct drm_device *ddev, size_t size,
+				     struct sgtable_object *parent, unsigned int hazards);
+/* An object importing exporter's pages for ddev's device (hazard H5's setting). */
+struct sgtable_object *sgtable_object_import(const struct sgtable_strategy_ops *ops,
+				     struct drm_device *ddev, struct sgtable_object *exporter,
+				     unsigned int hazards);
+static inline void sgtable_object_get(struct sgtable_object *obj)
+{
+	drm_gem_object_get(&obj->shmem.base);
+}
+static inline void sgtable_object_put(struct sgtable_object *obj)
+{
+	drm_gem_object_put(&obj->shmem.base);
+}
+static inline struct device *sgtable_object_device(struct sgtable_object *obj)
+{
+	return obj->shmem.base.dev->dev;
+}
+/*
+ * Last part of every free callback: drop the parent, check locks, free (KBox
+ * drop).  The memory goes through a bounded quarantine first, marked freed,
+ * so that a late user is reported (SGT_V_USE_AFTER_FREE) in every build, not
+ * only where a sanitizer watches.
+ */
+void sgtable_object_free(struct sgtable_object *obj);
+/* Report and return false if obj was freed; what names the late user. */
+bool sgtable_object_check_alive(struct sgtable_object *obj, const char *what);
+/* Really free every quarantined object (end of a test or a run). */
+void sgtable_object_quarantine_flush(void);
+/* Objects created and not yet freed (the final leak check). */
+long sgtable_objects_live(void);
+
+void sgtable_owned_put(struct sgtable_owned *owned);
+/*
+ * SGTableMap::deref of a payload from devres_try_access() on an owned
+ * handle's Devres: the table a long-term user reads inside the RCU guard.
+ */
+struct sg_table *sgtable_map_payload_sgt(void *payload);
+
+#endif /* SGTABLE_STRATEGY_H */

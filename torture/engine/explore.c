@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgtorture explore ID: many controlled schedules of scenario ID's smallest
+ * configuration (the subject's catalogue), each deterministic for its seed; schedules per
+ * second, the failures found, and the first failing schedule, shrunk: fewer
+ * threads first, then the shortest prefix of its choices that still fails
+ * (the rest of the run then goes to the lowest-numbered runnable thread).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check/sched_ctl.h>
+#include <check/wait.h>
+
+#include "verbs.h"
+
+/*
+ * The scenario's oracle under a controlled scheduler (the subject's
+ * catalogue says which: switching threads under one lock orders them for
+ * TSan, so a TSan-only scenario is judged by what its race does instead).
+ */
+static void prepare_explore(struct torture_config *cfg)
+{
+	cfg->budget = 100;
+	cfg->sched = SCHED_PCT;
+	cfg->stop_on = cfg->sched_stop_on;
+	cfg->until_match = cfg->sched_match;
+	cfg->tsan_frame = NULL;
+	cfg->timeline = true;
+	cfg->shrink = true;
+	if (cfg->stop_on == SGT_ORACLE_NONE)
+		torture_usage_error("explore %s: its only oracle is ThreadSanitizer, which a "
+				    "controlled schedule hides (one lock orders every switch); "
+				    "repro %s finds it in the tsan build", cfg->scenario,
+				    cfg->scenario);
+}
+
+static void check_explore(struct torture_config *cfg)
+{
+	if (cfg->nr_variants != 1 || cfg->nr_models != 1)
+		torture_usage_error("explore runs one %s on one %s; %d x %d were asked for",
+				    cfg->subject->variant_key, cfg->subject->model_key,
+				    cfg->nr_variants, cfg->nr_models);
+	if (cfg->sched == SCHED_OS)
+		torture_usage_error("explore needs a controlled scheduler: --sched random or pct, "
+				    "not os");
+}
+
+/* Fewer threads: drop one thread of a role while the same seed still fails. */
+static void shrink_threads(struct torture_config *cfg, struct torture_result *res)
+{
+	const struct torture_subject *s = cfg->subject;
+	bool progress = true;
+
+	while (progress) {
+		progress = false;
+		for (int r = 0; r < s->nr_roles; r++) {
+			if (cfg->threads[r] <= (r == s->observer_role))
+				continue;
+			cfg->threads[r]--;
+			if (torture_attempt(cfg, res)) {
+				progress = true;
+				continue;
+			}
+			cfg->threads[r]++;
+		}
+	}
+}
+
+/* The shortest prefix of the failing run's choices that, replayed, still fails. */
+static size_t shrink_prefix(struct torture_config *cfg, struct torture_result *res,
+			    uint32_t *choices, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	cfg->sched = SCHED_REPLAY;
+	cfg->sched_replay = choices;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		cfg->nr_sched_replay = mid;
+		if (torture_attempt(cfg, res))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	cfg->nr_sched_replay = hi;
+	return hi;
+}
+
+static void shrink(struct torture_config *cfg, struct torture_result *res)
+{
+	int threads0[TORTURE_MAX_ROLES];
+	uint32_t *choices;
+	size_t n, kept;
+	char replay[1024];
+
+	memcpy(threads0, cfg->threads, sizeof(threads0));
+	shrink_threads(cfg, res);
+	torture_attempt(cfg, res);	/* the (maybe smaller) configuration's own schedule */
+	choices = torture_read_schedule(res->sched_file, &n);
+	if (!choices)
+		return;
+	kept = shrink_prefix(cfg, res, choices, n);
+	cfg->sched_replay_file = "";
+	if (!torture_attempt(cfg, res) || !res->sched_file[0]) {
+		printf("shrink: the shrunk schedule did not fail again; keeping the original\n");
+		free(choices);
+		return;
+	}
+	cfg->sched_replay_file = res->sched_file;
+	printf("shrunk: threads");
+	for (int r = 0; r < cfg->subject->nr_roles; r++)
+		printf(" %s=%d (from %d)", cfg->subject->role_option[r], cfg->threads[r], threads0[r]);
+	printf("; the first %zu of %zu choices forced, then the lowest runnable thread: %zu "
+	       "choices to the failure\n", kept, n, res->sched_choices);
+	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
+	printf("Replay shrunk: %s\n", replay);
+	cfg->sched_replay = NULL;
+	free(choices);
+}
+
+static int explore_main(struct torture_config *cfg)
+{
+	struct torture_result *res = torture_result_map();
+	uint64_t base = cfg->seed, start = sgt_now_ns();
+	int runs = (int)cfg->budget, failures = 0, first = -1, ran = 0;
+	char replay[1024] = "", first_report[400] = "";
+	double secs;
+
+	if (!res)
+		return 1;
+	printf("explore %s: %s on %s, %s depth %d, %lu steps, until %s, %d schedules from seed %llu\n",
+	       cfg->scenario, cfg->subject->variant_name(cfg->variants[0]),
+	       cfg->subject->model_name(cfg->models[0]), sched_policy_name[cfg->sched],
+	       cfg->sched_depth, cfg->sched_steps, sgt_oracle_name(cfg->stop_on), runs,
+	       (unsigned long long)base);
+	for (int i = 0; i < runs && !torture_interrupted(); i++) {
+		if (!torture_in_shard(cfg, i))
+			continue;
+		ran++;
+		cfg->seed = base + (uint64_t)i;
+		if (!torture_attempt(cfg, res))
+			continue;
+		failures++;
+		if (first >= 0)
+			continue;
+		first = i;
+		snprintf(first_report, sizeof(first_report), "%s",
+			 cfg->stop_on >= 0 && cfg->stop_on < SGT_V_NR ?
+			 res->first_violation[cfg->stop_on] : res->exit_reason);
+		torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay,
+				       sizeof(replay));
+		printf("first failure: schedule %d (seed %llu), %zu choices, trace %016llx: %s\n",
+		       i + 1, (unsigned long long)cfg->seed, res->sched_choices,
+		       (unsigned long long)res->sched_hash, first_report);
+		printf("schedule: %s\nReplay: %s --sched replay:%s\n", res->sched_file, replay,
+		       res->sched_file);
+	}
+	secs = (double)(sgt_now_ns() - start) / 1e9;
+	printf("explore %s: %d schedules in %.2f s (%.1f schedules/s), %d failed", cfg->scenario,
+	       ran, secs, ran / secs, failures);
+	if (first >= 0)
+		printf(", the first at schedule %d", first + 1);
+	printf("\n");
+	if (first >= 0 && cfg->shrink) {
+		cfg->seed = base + (uint64_t)first;
+		shrink(cfg, res);
+	}
+	return failures ? 0 : 1;
+}
+
+const struct torture_verb torture_verb_explore = {
+	.name = "explore",
+	.usage = "sgtorture explore ID [OPTION]... --budget N controlled schedules of ID; the\n"
+		 "                                 first failing one shrunk and its replay printed",
+	.takes_scenario = true,
+	.prepare = prepare_explore,
+	.check = check_explore,
+	.main = explore_main,
+};

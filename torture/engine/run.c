@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One run, in the child: set up devices and the object pool, start the role
+ * threads, watch them (statistics, stutter, the progress watchdog), stop,
+ * tear down, and check that nothing leaked.  Everything it learns goes into
+ * the shared struct torture_result as it happens.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check/fault.h>
+#include <check/sched_ctl.h>
+#include <check/thread.h>
+#include <check/wait.h>
+
+#include "torture.h"
+
+/* One run's state, in the child. */
+struct torture_run {
+	const struct torture_config *cfg;
+	const struct torture_subject *subject;
+	struct torture_result *res;
+	void *state;			/* the subject's */
+	atomic_bool stop;
+	struct torture_thread *threads;
+	struct trace_ring **rings;	/* each thread's, for trace_snapshot() */
+	int nthreads;
+	uint64_t start_ns;
+	bool controlled;		/* --sched other than os */
+};
+
+static struct torture_run *the_ctx;	/* for the violation and hang handlers */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+static uint64_t since_start(void)
+{
+	return sgt_now_ns() - the_ctx->start_ns;
+}
+
+/*
+ * Keep the threads' last events as the timeline of this report: the first
+ * report of the run, or the one the run stops on (the callers decide).  Raw
+ * copies only (it may run inside a TSan report); the parent prints them.
+ */
+static void keep_timeline(struct torture_result *res, const char *report, const void *focus)
+{
+	int expected = 0;
+
+	if (!the_ctx->cfg->timeline ||
+	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
+		return;
+	res->timeline_at_ns = sgt_now_ns();
+	res->nr_timeline = trace_snapshot(the_ctx->rings, the_ctx->nthreads, focus,
+					  res->timeline);
+	for (size_t i = 0; i + 1 < sizeof(res->timeline_report) && report[i]; i++)
+		res->timeline_report[i] = report[i];	/* no libc: see trace_snapshot() */
+}
+
+/* The oracle the run waits for fired: note when; the controller stops the run. */
+static void found(struct torture_result *res)
+{
+	int expected = 0;
+
+	if (atomic_compare_exchange_strong(&res->found, &expected, 1))
+		res->found_ns = since_start();
+}
+
+/* The object a report names ("... on object 0x7f...", "lock ... (0x...)"), or NULL. */
+static const void *report_object(const char *msg)
+{
+	const char *p = strstr(msg, "object 0x");
+
+	return p ? (const void *)(uintptr_t)strtoull(p + 7, NULL, 16) : NULL;
+}
+
+/*
+ * Is v the report the run waits for?  Its kind, and with --until-match its
+ * text too (H10's "unmapped sg_table", not H6's "NULL sg_table", both
+ * use-after-unmap): so every report of the kind is checked, not the first.
+ */
+static bool oracle_fires(const struct sgt_violation *v)
+{
+	const struct torture_config *cfg = the_ctx->cfg;
+
+	return cfg->stop_on == (int)v->kind &&
+	       (!cfg->until_match || strstr(v->msg, cfg->until_match));
+}
+
+/* Every violation: counted into the shared result; the first of a kind kept and shown. */
+static void record_violation(const struct sgt_violation *v)
+{
+	struct torture_result *res = the_ctx->res;
+	const struct torture_config *cfg = the_ctx->cfg;
+	bool fires = oracle_fires(v) && !atomic_load(&res->found);
+	int expected = 0;
+	char report[400];
+	bool first;
+
+	atomic_fetch_add(&res->violations[v->kind], 1);
+	first = atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1);
+	if (first)
+		res->first_ns[v->kind] = since_start();
+	/*
+	 * The oracle's own report replaces an earlier one of its kind that
+	 * --until-match passed over.  Two threads firing at once (real threads
+	 * only) may mix their texts: the counts and the verdict stand.
+	 */
+	if (first || fires)
+		snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
+			 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file,
+			 v->site.line, v->site.func);
+	if (first && !cfg->quiet)
+		fprintf(stderr, "sgtorture: VIOLATION %s: %s\n", sgt_violation_name[v->kind],
+			res->first_violation[v->kind]);
+	if (!fires && !(first && cfg->stop_on == SGT_ORACLE_NONE))
+		return;
+	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
+		 sgt_violation_name[v->kind], v->msg);
+	keep_timeline(res, report, report_object(v->msg));
+	if (the_ctx->controlled)
+		sched_ctl_mark_failure();	/* the schedule to replay ends here */
+	if (fires)
+		found(res);
+}
+
+/* Inside TSan's report: no locks, no allocation (see sgt_tsan_set_report_handler()). */
+static void record_tsan_report(const char *type, bool is_new)
+{
+	struct torture_result *res = the_ctx->res;
+	static const char prefix[] = "ThreadSanitizer: ";
+	char report[64];
+	size_t n = 0;
+
+	if (!res->tsan_first_ns)
+		res->tsan_first_ns = since_start();
+	for (const char *c = prefix; *c && n + 1 < sizeof(report); c++)
+		report[n++] = *c;
+	for (const char *c = type; *c && n + 1 < sizeof(report); c++)
+		report[n++] = *c;
+	report[n] = 0;
+	if (the_ctx->cfg->stop_on != SGT_ORACLE_NONE && the_ctx->cfg->stop_on != SGT_ORACLE_TSAN)
+		return;		/* the run waits for a violation: its timeline is that one's */
+	if (the_ctx->cfg->tsan_frame) {
+		/*
+		 * Only a report showing the frame counts, and only the parent
+		 * can symbolize: keep the timeline of every new report until
+		 * the parent says one matched.
+		 */
+		if (is_new && !atomic_load(&res->found))
+			atomic_store(&res->timeline_claimed, 0);
+		keep_timeline(res, report, NULL);
+		return;
+	}
+	keep_timeline(res, report, NULL);
+	if (the_ctx->cfg->stop_on == SGT_ORACLE_TSAN)
+		found(res);
+}
+
+/* Watchdog: say who is stuck where, holding what; keep it in the result; exit 3. */
+static __attribute__((noreturn)) void watchdog_fire(const char *why)
+{
+	struct torture_result *res = the_ctx->res;
+	FILE *dump = fmemopen(res->dump, sizeof(res->dump) - 1, "w");
+
+	if (dump) {
+		fprintf(dump, "watchdog: %s\n", why);
+		for (int i = 0; i < the_ctx->nthreads; i++)
+			if (the_ctx->threads[i].sgt)
+				sgt_thread_dump(the_ctx->threads[i].sgt, dump);
+		fclose(dump);
+	}
+	fprintf(stderr, "sgtorture: %s", res->dump);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog");
+	res->exit_code = 3;
+	res->finished = true;
+	sgt_exit_now(3);
+}
+
+static void on_hang(const char *what, const void *addr)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "%s waited for %s (%p) past the timeout",
+		 sgt_current() ? sgt_current()->name : "a thread", what, addr);
+	watchdog_fire(why);
+}
+
+static void stats_line(struct torture_run *ctx, double t, FILE *out)
+{
+	const struct torture_config *cfg = ctx->cfg;
+
+	fprintf(out, "sgtorture %s/%s t=%.1fs:", ctx->res->variant, ctx->res->model, t);
+	for (int r = 0; r < ctx->subject->nr_roles; r++) {
+		unsigned long total = 0, fails = 0, max = 0, min = ~0ul;
+
+		if (!cfg->threads[r])
+			continue;
+		for (int i = 0; i < cfg->threads[r]; i++) {
+			unsigned long n = atomic_load(&ctx->res->ops[r][i]);
+
+			total += n;
+			fails += atomic_load(&ctx->res->fails[r][i]);
+			max = n > max ? n : max;
+			min = n < min ? n : min;
+		}
+		/* locktorture's flags: ??? for unfairness, !!! for failure. */
+		fprintf(out, " %s: Total: %lu Max/Min: %lu/%lu %sFail: %lu%s",
+			ctx->subject->role_name[r],
+			total, max, min, max - min > max / 2 ? "??? " : "", fails,
+			fails ? " !!!" : "");
+	}
+	fputc('\n', out);
+}
+
+static void watch_progress(struct torture_run *ctx, unsigned long *seen, uint64_t *since,
+			   uint64_t now)
+{
+	for (int i = 0; i < ctx->nthreads; i++) {
+		unsigned long p = atomic_load_explicit(&ctx->threads[i].progress,
+						       memory_order_relaxed);
+
+		if (p != seen[i] || torture_stutter_paused()) {
+			seen[i] = p;
+			since[i] = now;
+		} else if (now - since[i] > ctx->cfg->watchdog * 1000000000ull) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "no progress in %s for %u s",
+				 ctx->threads[i].sgt ? ctx->threads[i].sgt->name : "a thread",
+				 ctx->cfg->watchdog);
+			watchdog_fire(why);
+		}
+	}
+}
+
+/* The controller: statistics, stutter and the watchdog until the time is up. */
+static void control(struct torture_run *ctx, uint64_t start)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	unsigned long seen[TORTURE_MAX_ROLES * MAX_PER_ROLE] = { 0 };
+	uint64_t since[TORTURE_MAX_ROLES * MAX_PER_ROLE], next_stat = start, now;
+
+	for (int i = 0; i < ctx->nthreads; i++)
+		since[i] = start;
+	torture_stutter_init(cfg->stutter, start);
+	uint64_t last_steps = 0, steps_since = start;
+
+	while (!interrupted && !atomic_load(&ctx->res->found)) {
+		now = sgt_now_ns();
+		if (ctx->controlled) {
+			/*
+			 * The step count ends a controlled run (deterministically);
+			 * the clock only watches that the scheduler moves.
+			 */
+			if (sched_ctl_expired())
+				break;
+			if (sched_ctl_steps() != last_steps) {
+				last_steps = sched_ctl_steps();
+				steps_since = now;
+			} else if (now - steps_since > cfg->watchdog * 1000000000ull) {
+				watchdog_fire("the controlled scheduler made no step");
+			}
+		} else {
+			if (now - start >= (uint64_t)(cfg->duration * 1e9))
+				break;
+			torture_stutter_tick(now);
+			watch_progress(ctx, seen, since, now);
+		}
+		/*
+		 * Racy on purpose: a report being counted in another thread may
+		 * be copied half-done; the copy after the join is the exact
+		 * one, this one is what a crash leaves.
+		 */
+		torture_collect_tsan(ctx->res);
+		if (cfg->stat_interval > 0 && now >= next_stat) {
+			if (now > start && !cfg->quiet)
+				stats_line(ctx, (double)(now - start) / 1e9, stdout);
+			next_stat = now + (uint64_t)(cfg->stat_interval * 1e9);
+		}
+		usleep(10000);
+	}
+}
+
+/* No controlled thread can run: report where each is, keep the schedule, end the run. */
+static __attribute__((noreturn)) void on_deadlock(const char *positions)
+{
+	struct torture_result *res = the_ctx->res;
+
+	sgt_violation(SGT_V_DEADLOCK, "no thread can run after %llu schedule points",
+		      (unsigned long long)sched_ctl_steps());
+	sched_ctl_mark_failure();
+	snprintf(res->dump, sizeof(res->dump), "deadlock: no thread can run\n%s", positions);
+	fprintf(stderr, "sgtorture: %s", res->dump);
+	res->elapsed = (double)(sgt_now_ns() - the_ctx->start_ns) / 1e9;
+	torture_write_schedule(the_ctx->cfg, res);
+	torture_collect_tsan(res);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "deadlock");
+	res->exit_code = 1;
+	res->finished = true;
+	sgt_exit_now(1);
+}
+
+static void sched_start(struct torture_run *ctx)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	struct sched_ctl_config sc = {
+		.policy = (enum sched_policy)cfg->sched, .seed = cfg->seed,
+		.depth = cfg->sched_depth, .max_steps = cfg->sched_steps,
+		.replay = cfg->sched_replay, .nr_replay = cfg->nr_sched_replay,
+		.nr_threads = ctx->nthreads, .deadlock = on_deadlock,
+	};
+
+	/* The torture's hook (coverage, timeline) runs first at every point. */
+	sched_ctl_init(&sc, sgt_sched_set_hook(NULL));
+}
+
+static void setup(struct torture_run *ctx, int variant, int model)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	char err[200];
+
+	sgt_violations_reset();
+	sgt_violation_set_handler(record_violation);
+	sgt_tsan_set_report_handler(record_tsan_report);
+	trace_enable(cfg->timeline);
+	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
+	sgt_set_hang_handler(on_hang);
+	sgt_fault_reset();
+	sgt_fault_seed(cfg->seed);
+	ctx->state = ctx->subject->setup(cfg, variant, model);
+	/* After the subject's setup: a scenario may have armed a fault of its own. */
+	for (int i = 0; i < cfg->nr_faults; i++)
+		sgt_fault_parse(cfg->faults[i], err, sizeof(err));	/* validated already */
+}
+
+void torture_count_op(struct torture_thread *t, bool failed)
+{
+	struct torture_result *res = t->run->res;
+
+	/* Relaxed: statistics, read by the controller and at the end. */
+	atomic_fetch_add_explicit(&res->ops[t->role][t->idx], 1, memory_order_relaxed);
+	if (failed)
+		atomic_fetch_add_explicit(&res->fails[t->role][t->idx], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
+}
+
+void torture_observe(struct torture_thread *t, int outcome)
+{
+	enum sgt_grade g = t->run->subject->grade(t->run->res->variant_index, outcome);
+
+	/* Relaxed: a count, read after the join (or racily by a crash's copy). */
+	atomic_fetch_add_explicit(&t->run->res->outcomes[outcome], 1, memory_order_relaxed);
+	torture_count_op(t, g == SGT_FORBIDDEN || g == SGT_UNGRADED);
+}
+
+void torture_delay(struct torture_thread *t, uint32_t max_us)
+{
+	uint32_t us = torture_random_below(&t->rng, max_us);
+
+	if (t->controlled)
+		sched_ctl_yield();
+	else
+		usleep(us);
+}
+
+static void *role_thread(void *arg)
+{
+	struct torture_thread *t = arg;
+	struct torture_run *ctx = t->run;
+	const char *role = ctx->subject->role_name[t->role];
+	const atomic_bool *stop = &ctx->stop;
+
+	sgt_thread_start("%s-%d", role, t->idx);
+	t->sgt = sgt_current();
+	trace_thread_start(&t->ring, t->role, t->idx);
+	if (t->controlled)
+		sched_ctl_register((int)(t - ctx->threads), t->sgt->name);
+	/* Controlled: the scheduler's step count ends the run, the same way every time. */
+	while (!atomic_load_explicit(stop, memory_order_relaxed) &&
+	       !(t->controlled && sched_ctl_expired())) {
+		torture_stutter_wait(stop);
+		sgt_thread_set_op(role);
+		ctx->subject->step(ctx->state, t);
+		atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
+	}
+	sgt_thread_set_op("exited");
+	sched_ctl_exit();
+	sgt_thread_stop();
+	return NULL;
+}
+
+static void start_threads(struct torture_run *ctx, uint64_t hang_at_ns)
+{
+	int n = 0;
+
+	for (int r = 0; r < ctx->subject->nr_roles; r++) {
+		for (int i = 0; i < ctx->cfg->threads[r]; i++, n++) {
+			struct torture_thread *t = &ctx->threads[n];
+
+			t->run = ctx;
+			t->subject = ctx->state;
+			t->role = r;
+			t->idx = i;
+			t->controlled = ctx->controlled;
+			if (r == ctx->subject->observer_role && i == 0)
+				t->hang_at_ns = hang_at_ns;
+			torture_random_init(&t->rng, ctx->cfg->seed, (uint64_t)n);
+			pthread_create(&t->tid, NULL, role_thread, t);
+		}
+	}
+}
+
+/* Joining is a wait too: a thread that does not stop within the watchdog time is stuck. */
+static void join_threads(struct torture_run *ctx)
+{
+	for (int i = 0; i < ctx->nthreads; i++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += ctx->cfg->watchdog;
+		if (pthread_timedjoin_np(ctx->threads[i].tid, NULL, &ts)) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "%s did not stop within %u s",
+				 ctx->threads[i].sgt ? ctx->threads[i].sgt->name : "a thread",
+				 ctx->cfg->watchdog);
+			watchdog_fire(why);
+		}
+	}
+}
+
+/*
+ * The oracle the run waited for fired: that is the verdict.  The threads
+ * may be deadlocked by what it found (a self-deadlock), and what happens
+ * after it is noise: no join, no leak check.
+ */
+static void end_found(struct torture_run *ctx, uint64_t start)
+{
+	struct torture_result *res = ctx->res;
+
+	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
+	torture_collect_tsan(res);
+	if (ctx->controlled)
+		torture_write_schedule(ctx->cfg, res);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
+}
+
+static void end_completed(struct torture_run *ctx, uint64_t start)
+{
+	const struct torture_config *cfg = ctx->cfg;
+	struct torture_result *res = ctx->res;
+
+	torture_hook_remove();
+	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
+	if (!cfg->quiet && cfg->stat_interval > 0)
+		stats_line(ctx, res->elapsed, stdout);
+	ctx->subject->teardown(ctx->state, res);	/* the final leak check */
+	torture_collect_tsan(res);
+	if (ctx->controlled) {
+		torture_write_schedule(cfg, res);
+		sched_ctl_fini();
+	}
+	snprintf(res->exit_reason, sizeof(res->exit_reason), interrupted ? "signal" : "completed");
+}
+
+int torture_run(const struct torture_config *cfg, int variant, int model,
+		struct torture_result *res)
+{
+	const struct torture_subject *s = cfg->subject;
+	struct torture_thread threads[TORTURE_MAX_ROLES * MAX_PER_ROLE] = { 0 };
+	struct trace_ring *rings[TORTURE_MAX_ROLES * MAX_PER_ROLE];
+	struct torture_run ctx = {
+		.cfg = cfg, .subject = s, .res = res, .threads = threads, .rings = rings,
+		.controlled = cfg->sched != SCHED_OS,
+	};
+	uint64_t start;
+
+	for (int r = 0; r < s->nr_roles; r++)
+		ctx.nthreads += cfg->threads[r];
+	for (int i = 0; i < ctx.nthreads; i++)
+		rings[i] = &threads[i].ring;
+	snprintf(res->variant, sizeof(res->variant), "%s", s->variant_name(variant));
+	snprintf(res->model, sizeof(res->model), "%s", s->model_name(model));
+	res->variant_index = variant;
+	res->model_index = model;
+	the_ctx = &ctx;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	setup(&ctx, variant, model);
+	/* Under a controlled scheduler the schedule is the jitter. */
+	torture_hook_install(res, ctx.controlled ? 0 : cfg->jitter, cfg->seed,
+			     s->common_conflicts, s->conflicts(variant));
+	start = ctx.start_ns = res->start_ns = sgt_now_ns();
+	if (ctx.controlled)
+		sched_start(&ctx);
+	start_threads(&ctx, cfg->inject_hang > 0 ? start + (uint64_t)(cfg->inject_hang * 1e9) : 0);
+	if (ctx.controlled)
+		sched_ctl_start();
+	control(&ctx, start);
+	atomic_store(&ctx.stop, true);
+	if (!atomic_load(&res->found))
+		join_threads(&ctx);
+	/*
+	 * Found is checked again after the join: under a controlled scheduler
+	 * the threads' last iterations after the step budget are part of the
+	 * schedule, and what they find must not depend on when the controller
+	 * looked.
+	 */
+	if (atomic_load(&res->found))
+		end_found(&ctx, start);
+	else
+		end_completed(&ctx, start);
+	return 0;
+}

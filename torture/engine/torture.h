@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The torture engine, after kernel/torture.c and locktorture.c: threads in
+ * a subject's roles (subject.h) race for a while; every oracle is counted.
+ *
+ * The parent process parses the options and forks one child per (variant,
+ * model) run; the child's counters live in shared memory (struct
+ * torture_result), so a run that crashes, hangs or is interrupted still
+ * leaves its partial results for the parent to print and write.
+ */
+#ifndef SGT_TORTURE_H
+#define SGT_TORTURE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <check/tsan_report.h>
+#include <check/violation.h>
+
+#include "helpers.h"
+#include "subject.h"
+#include "trace.h"
+
+#define MAX_PER_ROLE	64
+#define MAX_FAULTS	8
+#define MAX_WINDOWS	16
+#define MAX_TSAN_UNIQUE	16
+#define MAX_LEAKS	4
+
+struct torture_config {
+	const struct torture_subject *subject;
+	const char *verb;		/* "run", "repro", ... */
+	const char *scenario;		/* repro, hunt, explore: the scenario's id */
+	double budget;			/* repro: in all; hunt: per seed; explore: schedules */
+	int seeds;			/* hunt */
+	/* --sched: who runs next (sched_ctl.h); SCHED_OS is the kernel's choice. */
+	int sched;			/* enum sched_policy */
+	int sched_depth;
+	unsigned long sched_steps;
+	uint32_t *sched_replay;		/* --sched replay:FILE, read */
+	size_t nr_sched_replay;
+	const char *sched_replay_file;
+	const char *sched_dir;		/* where failing schedules are written */
+	bool shrink;			/* explore: shrink the first failing schedule */
+	int shard, nr_shards;		/* --shard I/N: this process runs part I of N */
+	int *variants;			/* indices into the subject's variants */
+	int nr_variants;
+	int *models;
+	int nr_models;
+	int threads[TORTURE_MAX_ROLES];
+	double duration, stutter, stat_interval, jitter, inject_hang;
+	unsigned int watchdog;			/* seconds without progress */
+	uint64_t seed;
+	const char *faults[MAX_FAULTS];
+	int nr_faults;
+	const char *json;
+	bool quiet, no_fork;
+	bool timeline;				/* keep the timeline of the first report */
+	int stop_on;				/* SGT_ORACLE_NONE, a violation kind or SGT_ORACLE_TSAN */
+	const char *tsan_frame;			/* SGT_ORACLE_TSAN: only a report showing this */
+	const char *until_match;		/* a violation: only one whose text has this */
+	/* A scenario's oracle under a controlled schedule (explore). */
+	int sched_stop_on;
+	const char *sched_match;
+	void *subject_cfg;			/* the subject's own options */
+	const char *argv0;
+};
+
+/* Bad usage: one line naming the value and the accepted ones, then exit 2. */
+__attribute__((noreturn, format(printf, 1, 2))) void torture_usage_error(const char *fmt, ...);
+/* Numbers from the command line: finite, in [min, max], else a usage error. */
+double torture_parse_double(const char *opt, const char *arg, double min, double max,
+			    const char *accepted);
+long torture_parse_long(const char *opt, const char *arg, long min, long max);
+/* Parse the options after the verb (and its id); on bad usage exit 2. */
+void torture_parse_options(int argc, char **argv, struct torture_config *cfg);
+void torture_defaults(struct torture_config *cfg, const struct torture_subject *subject,
+		      const char *argv0);
+/* The command line that replays one run: same configuration, same seed. */
+void torture_replay_cmdline(const struct torture_config *cfg, int variant, int model,
+			    char *buf, size_t len);
+extern const char torture_options_help[];
+
+/* --- results, in memory shared with the parent ---------------------------- */
+
+struct torture_result {
+	char variant[32], model[32];
+	int variant_index, model_index;
+	atomic_ulong ops[TORTURE_MAX_ROLES][MAX_PER_ROLE];
+	atomic_ulong fails[TORTURE_MAX_ROLES][MAX_PER_ROLE];
+	atomic_ulong outcomes[TORTURE_MAX_OUTCOMES];
+	atomic_ulong violations[SGT_V_NR];
+	atomic_int first_claimed[SGT_V_NR];
+	char first_violation[SGT_V_NR][320];
+	struct {
+		char name[32];
+		atomic_ulong entered, contended;
+	} windows[MAX_WINDOWS];
+	atomic_int nr_windows;
+	unsigned long tsan_reports;
+	int nr_tsan_unique;
+	struct {
+		char type[32];
+		unsigned long count;
+		void *pcs[2][SGT_TSAN_FRAMES];	/* raw, symbolized by the parent */
+		uint64_t first_ns;		/* since the start of the run */
+		bool symbolized;
+		char text[1024];		/* symbolized */
+	} tsan_unique[MAX_TSAN_UNIQUE];
+	/* What the subject's final check found still alive ("objects", 0). */
+	struct {
+		char name[16];
+		long count;
+	} leaks[MAX_LEAKS];
+	int nr_leaks;
+	double elapsed;
+	char exit_reason[24];		/* completed, found, watchdog, signal, crash, deadlock */
+	int exit_code;			/* 0 clean, 1 failure, 3 watchdog */
+	char dump[4096];		/* the watchdog's thread dump */
+	/* Times since the start of the run, 0 when it never happened. */
+	uint64_t first_ns[SGT_V_NR], tsan_first_ns;
+	uint64_t start_ns;		/* the child's sgt_now_ns() at the start */
+	atomic_int found;		/* the stop_on oracle fired */
+	uint64_t found_ns;
+	/* The threads' last events when the first report (or the stop_on one) came. */
+	atomic_int timeline_claimed;
+	int nr_timeline;
+	uint64_t timeline_at_ns;
+	char timeline_report[400];
+	struct trace_event timeline[TIMELINE_MAX];
+	/* --sched: what the controlled scheduler did. */
+	uint64_t sched_steps, sched_hash;
+	size_t sched_choices;		/* in the schedule written (to the failure) */
+	char sched_file[256];
+	bool finished;
+};
+
+struct torture_result *torture_result_map(void);
+void torture_result_leak(struct torture_result *res, const char *what, long count);
+/*
+ * In the child, every controller tick and at the end: copy TSan's count and
+ * deduplicated reports (raw frames) into the shared result, so a child that
+ * crashes still leaves them.  In the parent: symbolize them.
+ */
+void torture_collect_tsan(struct torture_result *res);
+void torture_symbolize_tsan(struct torture_result *res);
+/* In the parent, while the child runs: has a report shown cfg->tsan_frame? Then stop it. */
+void torture_check_tsan_frame(const struct torture_config *cfg, struct torture_result *res);
+/*
+ * Did this run fail on any oracle: a violation of any kind, a TSan report,
+ * a forbidden or ungraded outcome, a leak, a watchdog, a crash?
+ */
+bool torture_result_failed(const struct torture_config *cfg, const struct torture_result *res);
+void torture_print_result(const struct torture_config *cfg, const struct torture_result *res,
+			  FILE *out);
+/* Every run's result as one JSON document; false on I/O error. */
+bool torture_write_json(const char *path, const struct torture_config *cfg,
+			struct torture_result *const *res, int nr_runs, int verdict);
+/* Can path be written?  Checked before a run, so a result is never lost at the end. */
+bool torture_path_writable(const char *path);
+
+/* --- one run, in the child (run.c) ---------------------------------------- */
+
+/* A thread in a role, as the subject's step sees it. */
+struct torture_thread {
+	struct torture_run *run;
+	void *subject;			/* the subject's state of this run */
+	int role, idx;
+	pthread_t tid;
+	struct sgt_thread *sgt;		/* for the watchdog's dump */
+	atomic_ulong progress;		/* operations done; the watchdog watches it */
+	struct torture_random_state rng;
+	struct trace_ring ring;		/* its last events, for the timeline */
+	bool controlled;		/* --sched other than os */
+	uint64_t hang_at_ns;		/* --inject-hang: when thread 0 of the observers hangs */
+};
+
+/* One operation done (failed: it failed); grading an outcome counts one. */
+void torture_count_op(struct torture_thread *t, bool failed);
+void torture_observe(struct torture_thread *t, int outcome);
+/* Up to max_us; under a controlled scheduler, a yield (no clock in a schedule). */
+void torture_delay(struct torture_thread *t, uint32_t max_us);
+
+int torture_run(const struct torture_config *cfg, int variant, int model,
+		struct torture_result *res);
+
+/* --- in the parent (fork.c) ------------------------------------------------- */
+
+/* Fork a child that runs one (variant, model); wait for it, with a watchdog. */
+void torture_run_forked(const struct torture_config *cfg, int variant, int model,
+			struct torture_result *res);
+/* One run of cfg's first variant and model, forked: did the stop_on oracle fire? */
+bool torture_attempt(struct torture_config *cfg, struct torture_result *res);
+/* Is the i-th run (or seed) of a matrix this shard's?  Round robin, so parts stay even. */
+static inline bool torture_in_shard(const struct torture_config *cfg, int i)
+{
+	return cfg->nr_shards <= 1 || i % cfg->nr_shards == cfg->shard - 1;
+}
+/* SIGINT or SIGTERM came: start nothing more. */
+bool torture_interrupted(void);
+void torture_install_signals(void);
+/* The "End of test" line echoing every parameter, and the replay lines of a failure. */
+void torture_end_of_test(const struct torture_config *cfg, const struct torture_result *res);
+
+/* --- schedule files (schedule.c) -------------------------------------------- */
+
+/* A failing controlled run's schedule, up to the failure; res->sched_file names it. */
+void torture_write_schedule(const struct torture_config *cfg, struct torture_result *res);
+/* A schedule file's choices (malloc'ed; *n of them); NULL with errno if unreadable. */
+uint32_t *torture_read_schedule(const char *path, size_t *n);
+
+#endif /* SGT_TORTURE_H */

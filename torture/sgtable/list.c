@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `sgtorture list [--json]`: the strategy, hazard and Devres model
+ * registries with their fields.  The JSON is what scripts/, reports/, the
+ * Python tests, CMake and docs/hazards.md read instead of repeating a name.
+ */
+#include <stdio.h>
+
+#include "state.h"
+
+/* "H3 H6 H7": the hazards in a SGTABLE_HAZ() mask. */
+static json_t *hazard_set(unsigned int mask)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < SGTABLE_NR_HAZARDS; i++)
+		if (mask & SGTABLE_HAZ(sgtable_hazards[i].id))
+			json_array_append_new(a, json_string(sgtable_hazards[i].name));
+	return a;
+}
+
+static json_t *strategy_json(const struct sgtable_strategy_ops *ops)
+{
+	json_t *windows = json_array(), *conflicts = json_array(), *outcomes = json_object();
+
+	for (const struct sgt_window *const *w = ops->windows; w && *w; w++)
+		json_array_append_new(windows, json_string((*w)->name));
+	for (const struct sgt_window_conflict *c = ops->conflicts; c && c->a; c++)
+		json_array_append_new(conflicts, json_pack("[s,s]", c->a->name, c->b->name));
+	for (int o = 0; o < SGTABLE_OUT_NR; o++)
+		if (ops->outcomes[o] != SGT_UNGRADED)
+			json_object_set_new(outcomes, sgtable_outcome_name[o],
+					    json_string(sgt_grade_name(ops->outcomes[o])));
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:o,s:o,s:o,s:o,s:o}",
+			 "name", ops->name, "kernel", ops->kernel, "fast_path", ops->fast_path,
+			 "slow_path", ops->slow_path, "lock_choice", ops->lock_choice,
+			 "lockfree_fast_path", ops->lockfree_fast_path,
+			 "owned_sg_table", ops->owned_sg_table != NULL,
+			 "inherent", hazard_set(ops->inherent), "variants", hazard_set(ops->variants),
+			 "windows", windows, "conflicts", conflicts, "outcomes", outcomes);
+}
+
+static json_t *strings(const char *const *s, int max)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < max && s[i]; i++)
+		json_array_append_new(a, json_string(s[i]));
+	return a;
+}
+
+static json_t *repro_json(const struct sgtable_hazard *h)
+{
+	const struct sgtable_repro *r = &h->repro;
+	json_t *threads = json_object();
+
+	for (int i = 0; i < SGTABLE_NR_ROLES; i++)
+		json_object_set_new(threads, sgtable_role_option[i], json_integer(r->threads[i]));
+	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:i,s:f,s:s,s:s?,s:b,s:s,s:s?,s:o}",
+			 "strategy", r->strategy, "devres_model", devres_models[r->model].name,
+			 "faults", strings(r->faults, SGTABLE_MAX_REPRO_FAULTS), "threads", threads,
+			 "objects", r->objects, "devices", r->devices, "jitter", r->jitter,
+			 "oracle", sgt_oracle_name(r->oracle), "tsan_frame", r->tsan_frame,
+			 "needs_tsan", sgtable_hazard_needs_tsan(h),
+			 "sched_oracle", sgt_oracle_name(r->sched_oracle),
+			 "sched_match", r->sched_match, "timeline", strings(r->timeline, 4));
+}
+
+static json_t *hazard_json(const struct sgtable_hazard *h)
+{
+	json_t *carried_by = json_array();
+
+	for (int i = 0; sgtable_strategies[i]; i++)
+		if (sgtable_strategies[i]->inherent & SGTABLE_HAZ(h->id))
+			json_array_append_new(carried_by, json_string(sgtable_strategies[i]->name));
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:b,s:b,s:b,s:o}",
+			 "name", h->name, "desc", h->desc, "where", h->where, "oracle", h->oracle,
+			 "race", h->race, "carried_by", carried_by,
+			 "object_flag", h->obj_flag != 0, "devres_6_16_add_fails",
+			 h->devres_6_16_add_fails, "imported", h->imported,
+			 "release_nosync", h->release_nosync, "repro", repro_json(h));
+}
+
+json_t *sgtable_list_json(void)
+{
+	json_t *strategies = json_array(), *hazards = json_array(), *models = json_array();
+
+	for (int i = 0; sgtable_strategies[i]; i++)
+		json_array_append_new(strategies, strategy_json(sgtable_strategies[i]));
+	for (int i = 0; i < SGTABLE_NR_HAZARDS; i++)
+		json_array_append_new(hazards, hazard_json(&sgtable_hazards[i]));
+	for (int m = 0; m < DEVRES_MODEL_NR; m++)
+		json_array_append_new(models, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}",
+			"name", devres_models[m].name, "upstream", devres_models[m].upstream,
+			"drop_waits", devres_models[m].drop_waits,
+			"release_waits", devres_models[m].release_waits,
+			"summary", devres_models[m].summary, "default", m == DEVRES_2026));
+	return json_pack("{s:o,s:o,s:o,s:o,s:o}", "strategies", strategies, "hazards", hazards,
+			 "devres_models", models,
+			 "roles", strings(sgtable_role_option, SGTABLE_NR_ROLES),
+			 "outcomes", strings(sgtable_outcome_name, SGTABLE_OUT_NR));
+}
+
+static void list_strategies(FILE *out)
+{
+	fprintf(out, "strategies (--strategy):\n");
+	for (int i = 0; sgtable_strategies[i]; i++) {
+		const struct sgtable_strategy_ops *ops = sgtable_strategies[i];
+
+		fprintf(out, "  %-13s %s\n", ops->name, ops->kernel);
+		fprintf(out, "                lock: %s; fast path: %s\n", ops->lock_choice,
+			ops->fast_path);
+		fprintf(out, "                slow path: %s\n", ops->slow_path);
+	}
+}
+
+static void list_hazards(FILE *out)
+{
+	fprintf(out, "\nhazards (--hazard, repro, hunt, explore):\n");
+	for (int i = 0; i < SGTABLE_NR_HAZARDS; i++) {
+		const struct sgtable_hazard *h = &sgtable_hazards[i];
+
+		fprintf(out, "  %-4s %s\n", h->name, h->desc);
+		fprintf(out, "       belongs to: %s\n", h->where);
+		fprintf(out, "       oracle: %s; %s\n", h->oracle,
+			h->race ? "needs a race (hunted with jitter)" :
+				  "deterministic once the configuration reaches it");
+		fprintf(out, "       repro: %s on %s, waits for %s%s\n", h->repro.strategy,
+			devres_models[h->repro.model].name, sgt_oracle_name(h->repro.oracle),
+			sgtable_hazard_needs_tsan(h) ? " (the tsan build)" : "");
+	}
+}
+
+void sgtable_list(FILE *out)
+{
+	list_strategies(out);
+	list_hazards(out);
+	fprintf(out, "\ndevres models (--devres-model):\n");
+	for (int m = 0; m < DEVRES_MODEL_NR; m++)
+		fprintf(out, "  %-13s %s\n                %s\n", devres_models[m].name,
+			devres_models[m].upstream, devres_models[m].summary);
+}

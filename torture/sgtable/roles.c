@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The four roles.  Creators make objects (own resv, a parent's, imported) and
+ * drop the ones they replace; accessors take a table for short-term use and
+ * check it, or hold an owned handle across sleeps; revokers unbind and rebind
+ * devices; freers populate an object and race its last put against unbind.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include <check/sched_ctl.h>
+#include <kernel/dma_map.h>
+#include <check/wait.h>
+
+#include "state.h"
+
+SGT_WINDOW_DEFINE(access_window, "access",
+			 "an accessor using a table inside its bound scope");
+SGT_WINDOW_DEFINE(owned_access_window, "owned-access",
+			 "a long-term user inside an owned handle's try_access guard");
+
+/* Take a reference on the object in slot i, or NULL. */
+static struct sgtable_object *pool_get(struct sgtable_run *ctx, int i)
+{
+	struct pool_slot *slot = &ctx->slots[i];
+	struct sgtable_object *obj;
+
+	sgt_raw_lock(&slot->lock);	/* no switch inside: see sched.h */
+	obj = slot->obj;
+	if (obj)
+		sgtable_object_get(obj);
+	sgt_raw_unlock(&slot->lock);
+	return obj;
+}
+
+/* Put obj in slot i; returns what was there (the pool's reference, now the caller's). */
+static struct sgtable_object *pool_swap(struct sgtable_run *ctx, int i, struct sgtable_object *obj)
+{
+	struct pool_slot *slot = &ctx->slots[i];
+	struct sgtable_object *old;
+
+	sgt_raw_lock(&slot->lock);	/* no switch inside: see sched.h */
+	old = slot->obj;
+	slot->obj = obj;
+	sgt_raw_unlock(&slot->lock);
+	return old;
+}
+
+static int slot_device(struct sgtable_run *ctx, int i)
+{
+	return i % ctx->ndev;
+}
+
+/* gpuN's N, for the timeline. */
+static int dev_index(struct sgtable_run *ctx, const struct device *dev)
+{
+	return (int)(dev - ctx->dev);
+}
+
+static struct sgtable_run *run_of(const struct torture_thread *t)
+{
+	return t->subject;
+}
+
+/* --- creators --------------------------------------------------------------- */
+
+static struct sgtable_object *create_object(struct torture_thread *t, int i)
+{
+	struct sgtable_run *ctx = run_of(t);
+	struct drm_device *ddev = &ctx->ddev[slot_device(ctx, i)];
+	uint32_t kind = torture_random_below(&t->rng, 10);
+	struct sgtable_object *other, *obj;
+
+	if (kind >= 6) {
+		other = pool_get(ctx, (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots));
+		if (other && kind >= 8 && ctx->imports) {
+			obj = sgtable_object_import(ctx->ops, ddev, other, ctx->obj_flags);
+			sgtable_object_put(other);
+			return IS_ERR(obj) ? NULL : obj;
+		}
+		if (other && sgtable_object_device(other) == ddev->dev) {
+			obj = sgtable_object_create(ctx->ops, ddev, PAGE_SIZE, other, ctx->obj_flags);
+			sgtable_object_put(other);
+			return obj;
+		}
+		if (other)
+			sgtable_object_put(other);
+	}
+	return sgtable_object_create(ctx->ops, ddev, 2 * PAGE_SIZE, NULL, ctx->obj_flags);
+}
+
+static void creator_step(struct torture_thread *t)
+{
+	int i = (int)torture_random_below(&t->rng, (uint32_t)run_of(t)->nslots);
+	struct sgtable_object *obj = create_object(t, i), *old;
+
+	if (!obj) {
+		torture_count_op(t, false);	/* an injected import failure */
+		return;
+	}
+	trace_event(TRACE_OP, "create", obj, slot_device(run_of(t), i));
+	old = pool_swap(run_of(t), i, obj);
+	if (old) {
+		trace_event(TRACE_OP, "put (replaced)", old, -1);
+		sgtable_object_put(old);	/* may be the last: races unbind */
+	}
+	torture_count_op(t, false);
+}
+
+/* --- accessors -------------------------------------------------------------- */
+
+/* Short-term use: read and write every page through the table. */
+static void use_table(struct sg_table *sgt, struct torture_thread *t)
+{
+	unsigned char mark = (unsigned char)t->idx;
+
+	sgt_window_enter(&access_window);
+	for (unsigned int e = 0; e < sgt->nents; e++) {
+		unsigned char *p = sgt->sgl[e].page->vaddr;
+
+		p[t->idx % PAGE_SIZE] = mark;
+		(void)*(volatile unsigned char *)&p[PAGE_SIZE - 1];
+	}
+	sgt_window_exit(&access_window);
+}
+
+static enum sgtable_outcome classify_error(long err, bool foreign)
+{
+	if (err == -EINVAL)
+		return foreign ? SGTABLE_OUT_EINVAL_FOREIGN : SGTABLE_OUT_EINVAL_OWN;
+	if (err == -ENOMEM || err == -EINTR)
+		return SGTABLE_OUT_FAULT;
+	return SGTABLE_OUT_OTHER_ERROR;
+}
+
+static enum sgtable_outcome access_short(struct torture_thread *t, struct sgtable_object *obj,
+				     struct device *dev)
+{
+	bool foreign = dev != sgtable_object_device(obj);
+	struct sg_table *sgt;
+	CLASS(device_bound, b)(dev);
+
+	if (!b.dev)
+		return SGTABLE_OUT_ENODEV;
+	sgt = obj->ops->sg_table(obj, &b);
+	if (IS_ERR(sgt))
+		return classify_error(PTR_ERR(sgt), foreign);
+	if (foreign) {
+		dma_debug_check_sgtable(dev, sgt);	/* reports it */
+		return SGTABLE_OUT_TABLE_FOREIGN;
+	}
+	if (dma_debug_check_sgtable(dev, sgt))
+		return SGTABLE_OUT_DANGLING;
+	use_table(sgt, t);
+	return SGTABLE_OUT_TABLE;
+}
+
+/* An owned handle, held across sleeps, used through try_access (v12). */
+static enum sgtable_outcome access_owned(struct torture_thread *t, struct sgtable_object *obj)
+{
+	struct device *dev = sgtable_object_device(obj);
+	enum sgtable_outcome out = SGTABLE_OUT_OWNED_REVOKED;
+	struct sgtable_owned owned;
+	void *map;
+	int ret;
+
+	scoped_guard(device_bound, dev) {
+		if (!scope.dev)
+			return SGTABLE_OUT_ENODEV;
+		ret = obj->ops->owned_sg_table(obj, &scope, &owned);
+	}
+	if (ret)
+		return classify_error(ret, false);
+	torture_delay(t, 200);	/* held across a sleep */
+	map = devres_try_access(obj->ops->owned_deref(&owned));
+	if (map) {
+		struct sg_table *sgt = sgtable_map_payload_sgt(map);
+
+		sgt_window_enter(&owned_access_window);
+		out = dma_debug_check_sgtable(dev, sgt) ? SGTABLE_OUT_DANGLING : SGTABLE_OUT_OWNED_TABLE;
+		sgt_window_exit(&owned_access_window);
+		revocable_guard_release();
+	}
+	sgtable_owned_put(&owned);
+	return out;
+}
+
+/* --inject-hang: accessor 0 takes its object's resv and stops making progress. */
+static void maybe_hang(struct torture_thread *t, struct sgtable_object *obj)
+{
+	if (!t->hang_at_ns || sgt_now_ns() < t->hang_at_ns)
+		return;
+	sgt_thread_set_op("injected hang, holding the resv");
+	dma_resv_lock(obj->shmem.base.resv, NULL);
+	for (;;)
+		pause();
+}
+
+static void accessor_step(struct torture_thread *t)
+{
+	struct sgtable_run *ctx = run_of(t);
+	int i = (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots);
+	struct sgtable_object *obj = pool_get(ctx, i);
+	struct device *dev;
+	uint32_t r = torture_random_below(&t->rng, 100);
+	enum sgtable_outcome out;
+
+	if (!obj)
+		return;
+	maybe_hang(t, obj);
+	dev = sgtable_object_device(obj);
+	if (ctx->ndev > 1 && r < 5)	/* now and then, the wrong device */
+		dev = &ctx->dev[(slot_device(ctx, i) + 1) % ctx->ndev];
+	if (ctx->ops->owned_sg_table && r >= 90) {
+		trace_event(TRACE_OP, "owned_sg_table", obj, dev_index(ctx, dev));
+		out = access_owned(t, obj);
+	} else {
+		trace_event(TRACE_OP | TRACE_ROUTINE, "sg_table", obj, dev_index(ctx, dev));
+		out = access_short(t, obj, dev);
+	}
+	trace_event(TRACE_RESULT | (out == SGTABLE_OUT_TABLE ? TRACE_ROUTINE : 0),
+		    sgtable_outcome_name[out], obj, -1);
+	torture_observe(t, out);
+	/* The last put, when a creator replaced it meanwhile. */
+	trace_event(TRACE_OP | TRACE_ROUTINE, "put", obj, -1);
+	sgtable_object_put(obj);
+}
+
+/* --- revokers and freers -------------------------------------------------------- */
+
+static void revoker_step(struct torture_thread *t)
+{
+	struct device *dev = &run_of(t)->dev[torture_random_below(&t->rng, (uint32_t)run_of(t)->ndev)];
+
+	sgt_thread_set_op("device_unbind");
+	trace_event(TRACE_OP, "device_unbind", NULL, dev_index(run_of(t), dev));
+	if (!device_unbind(dev)) {
+		trace_event(TRACE_OP, "unbound", NULL, dev_index(run_of(t), dev));
+		torture_delay(t, 500);
+		sgt_thread_set_op("device_bind");
+		trace_event(TRACE_OP, "device_bind", NULL, dev_index(run_of(t), dev));
+		device_bind(dev);
+	}
+	torture_count_op(t, false);
+}
+
+static void freer_step(struct torture_thread *t)
+{
+	struct sgtable_run *ctx = run_of(t);
+	int i = (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots);
+	/* A fresh object takes its place, so freers need no creators. */
+	struct sgtable_object *obj = pool_swap(ctx, i, create_object(t, i));
+
+	if (!obj)
+		return;
+	/* Populate it, so the last put has a map to race an unbind's release with. */
+	trace_event(TRACE_OP, "sg_table (populate)", obj,
+		    dev_index(ctx, sgtable_object_device(obj)));
+	scoped_guard(device_bound, sgtable_object_device(obj))
+		if (scope.dev)
+			obj->ops->sg_table(obj, &scope);
+	torture_delay(t, 100);
+	sgt_thread_set_op("last put");
+	trace_event(TRACE_OP, "last put", obj, -1);
+	sgtable_object_put(obj);
+	trace_event(TRACE_OP, "last put returned", obj, -1);
+	torture_count_op(t, false);
+}
+
+static void (*const role_step[SGTABLE_NR_ROLES])(struct torture_thread *) = {
+	[SGTABLE_CREATOR] = creator_step,
+	[SGTABLE_ACCESSOR] = accessor_step,
+	[SGTABLE_REVOKER] = revoker_step,
+	[SGTABLE_FREER] = freer_step,
+};
+
+void sgtable_step(void *state, struct torture_thread *t)
+{
+	role_step[t->role](t);
+}
+
+void sgtable_pool_fill(struct sgtable_run *ctx)
+{
+	for (int i = 0; i < ctx->nslots; i++) {
+		pthread_mutex_init(&ctx->slots[i].lock, NULL);
+		ctx->slots[i].obj = sgtable_object_create(ctx->ops, &ctx->ddev[slot_device(ctx, i)],
+						      2 * PAGE_SIZE, NULL, ctx->obj_flags);
+	}
+}
+
+void sgtable_pool_drain(struct sgtable_run *ctx)
+{
+	for (int i = 0; i < ctx->nslots; i++) {
+		struct sgtable_object *obj = pool_swap(ctx, i, NULL);
+
+		if (obj)
+			sgtable_object_put(obj);
+		pthread_mutex_destroy(&ctx->slots[i].lock);
+	}
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The sg-table subject: the engine's one implementation of struct torture_subject. */
+#ifndef SGT_TORTURE_SGTABLE_SUBJECT_H
+#define SGT_TORTURE_SGTABLE_SUBJECT_H
+
+#include "../engine/subject.h"
+
+extern const struct torture_subject sgtable_subject;
+
+#endif /* SGT_TORTURE_SGTABLE_SUBJECT_H */

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sg-table subject: the ports of get_sg_table() (variants) on the Devres
+ * models (models), the hazard catalogue (scenarios), four roles, and their
+ * options.  Everything here is read from core/sgtable's registries; the
+ * engine sees only struct torture_subject.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check/fault.h>
+#include <kernel/dma_map.h>
+
+#include "sgtable_subject.h"
+#include "state.h"
+
+static const int role_default[SGTABLE_NR_ROLES] = {
+	[SGTABLE_CREATOR] = 1, [SGTABLE_ACCESSOR] = 2, [SGTABLE_REVOKER] = 1, [SGTABLE_FREER] = 1,
+};
+
+/* The subject's own windows and the kernel's, whose overlap is a hazard's shape. */
+static const struct sgt_window_conflict common_conflicts[] = {
+	{ &revoke_gp_window, &devres_drop_window },	/* H7's window */
+	{ &devres_release_window, &devres_drop_window },
+	{ &revoke_gp_window, &owned_access_window },	/* H10's window */
+	{ &devres_release_window, &access_window },	/* bound scopes: never */
+	{ NULL, NULL },
+};
+
+static struct sgtable_options *opts(const struct torture_config *cfg)
+{
+	return cfg->subject_cfg;
+}
+
+static int nr_variants(void)
+{
+	return sgtable_nr_strategies;
+}
+
+static const char *variant_name(int v)
+{
+	return sgtable_strategies[v]->name;
+}
+
+static const char *model_name(int m)
+{
+	return devres_models[m].name;
+}
+
+static enum sgt_grade grade(int v, int outcome)
+{
+	return sgtable_strategies[v]->outcomes[outcome];
+}
+
+static const struct sgt_window_conflict *conflicts(int v)
+{
+	return sgtable_strategies[v]->conflicts;
+}
+
+/* --- options ------------------------------------------------------------------ */
+
+enum { OPT_HAZARD = 256, OPT_OBJECTS, OPT_DEVICES, OPT_IMPORTS };
+
+static const struct option options[] = {
+	{ "hazard", required_argument, 0, OPT_HAZARD },
+	{ "objects", required_argument, 0, OPT_OBJECTS },
+	{ "devices", required_argument, 0, OPT_DEVICES },
+	{ "imports", no_argument, 0, OPT_IMPORTS },
+	{ 0 },
+};
+
+static void options_help(FILE *out)
+{
+	fprintf(out,
+"  --strategy LIST       %s, a comma list, or all (default: all)\n"
+"  --devres-model LIST   %s, a list, or all (default: %s)\n"
+"  --hazard ID           switch on hazard ID's variant, %s..%s, or none (default: none)\n"
+"  --objects N           objects in the shared pool, 1..4096 (default: 16)\n"
+"  --devices N           devices, 1..%d (default: 2)\n"
+"  --imports             creators also make imported (dma-buf) objects (default: off;\n"
+"                        --hazard H5 turns it on)\n"
+"  roles (--threads): creators, accessors, revokers, freers\n"
+"                        (default: creators=1,accessors=2,revokers=1,freers=1)\n",
+		sgtable_strategy_names(), devres_model_names(), devres_models[DEVRES_2026].name,
+		sgtable_hazards[0].name, sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name, MAX_DEVICES);
+}
+
+static void parse_option(struct torture_config *cfg, int val, const char *arg)
+{
+	char err[200];
+
+	switch (val) {
+	case OPT_HAZARD:
+		if (!strcmp(arg, "none"))
+			opts(cfg)->hazard = NULL;
+		else if (sgtable_hazard_parse(arg, &opts(cfg)->hazard, err, sizeof(err)))
+			torture_usage_error("--hazard: %s, or none", err);
+		break;
+	case OPT_OBJECTS:
+		opts(cfg)->objects = (int)torture_parse_long("--objects", arg, 1, 4096);
+		break;
+	case OPT_DEVICES:
+		opts(cfg)->devices = (int)torture_parse_long("--devices", arg, 1, MAX_DEVICES);
+		break;
+	case OPT_IMPORTS:
+		opts(cfg)->imports = true;
+		break;
+	}
+}
+
+static void check_options(struct torture_config *cfg)
+{
+	const struct sgtable_hazard *h = opts(cfg)->hazard;
+
+	if (!h || !h->obj_flag)
+		return;
+	/* A scenario's variant belongs to its port: another port runs the configuration plain. */
+	if (cfg->scenario) {
+		if (!(sgtable_strategies[cfg->variants[0]]->variants & h->obj_flag))
+			opts(cfg)->hazard = NULL;
+		return;
+	}
+	for (int i = 0; i < cfg->nr_variants; i++)
+		if (!(sgtable_strategies[cfg->variants[i]]->variants & h->obj_flag))
+			torture_usage_error("--hazard %s is a variant of %s; strategy %s does not "
+					    "have it", h->name, h->where,
+					    sgtable_strategies[cfg->variants[i]]->name);
+}
+
+static void replay_args(const struct torture_config *cfg, char *buf, size_t len)
+{
+	const struct sgtable_options *o = opts(cfg);
+
+	snprintf(buf, len, "%s%s --objects %d --devices %d%s", o->hazard ? " --hazard " : "",
+		 o->hazard ? o->hazard->name : "", o->objects, o->devices,
+		 o->imports ? " --imports" : "");
+}
+
+static json_t *config_json(const struct torture_config *cfg)
+{
+	const struct sgtable_options *o = opts(cfg);
+
+	return json_pack("{s:s?,s:i,s:i,s:b}", "hazard", o->hazard ? o->hazard->name : NULL,
+			 "objects", o->objects, "devices", o->devices, "imports", o->imports);
+}
+
+/* --- scenarios: the hazard catalogue ---------------------------------------------- */
+
+/* The hazard's configuration; options given after the id override it. */
+static bool scenario_apply(const char *id, struct torture_config *cfg)
+{
+	const struct sgtable_hazard *h = sgtable_hazard_find(id);
+	const struct sgtable_repro *r;
+
+	if (!h)
+		return false;
+	r = &h->repro;
+	cfg->scenario = h->name;
+	cfg->variants[0] = 0;
+	for (int v = 0; v < sgtable_nr_strategies; v++)
+		if (!strcmp(sgtable_strategies[v]->name, r->strategy))
+			cfg->variants[0] = v;
+	cfg->nr_variants = 1;
+	cfg->models[0] = r->model;
+	cfg->nr_models = 1;
+	memcpy(cfg->threads, r->threads, sizeof(r->threads));
+	opts(cfg)->objects = r->objects;
+	opts(cfg)->devices = r->devices;
+	opts(cfg)->hazard = h;
+	cfg->jitter = r->jitter;
+	cfg->nr_faults = 0;
+	for (int i = 0; i < SGTABLE_MAX_REPRO_FAULTS && r->faults[i]; i++)
+		cfg->faults[cfg->nr_faults++] = r->faults[i];
+	cfg->stop_on = r->oracle;
+	cfg->tsan_frame = r->tsan_frame;
+	cfg->sched_stop_on = r->sched_oracle;
+	cfg->sched_match = r->sched_match;
+	cfg->timeline = true;
+	cfg->stat_interval = 0;
+	return true;
+}
+
+/* --- one run ---------------------------------------------------------------------- */
+
+static void *setup(const struct torture_config *cfg, int variant, int model)
+{
+	const struct sgtable_options *o = opts(cfg);
+	struct sgtable_run *run = calloc(1, sizeof(*run));
+
+	if (!run)
+		abort();
+	run->ops = sgtable_strategies[variant];
+	run->ndev = o->devices;
+	run->nslots = o->objects;
+	run->slots = calloc((size_t)o->objects, sizeof(*run->slots));
+	if (!run->slots)
+		abort();
+	devres_set_model((enum devres_model)model);
+	devres_set_release_nosync(false);
+	run->imports = o->imports;
+	if (o->hazard) {
+		bool imported;
+
+		run->obj_flags = sgtable_hazard_apply(o->hazard, &imported);
+		run->imports |= imported;
+	}
+	for (int d = 0; d < run->ndev; d++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "gpu%d", d);
+		device_init(&run->dev[d], name);
+		device_bind(&run->dev[d]);
+		run->ddev[d].dev = &run->dev[d];
+	}
+	sgtable_pool_fill(run);
+	return run;
+}
+
+/* The final leak check: every object freed, every mapping gone, every page released. */
+static void teardown(void *state, struct torture_result *res)
+{
+	struct sgtable_run *run = state;
+	long objects, pages, mappings;
+
+	sgtable_pool_drain(run);
+	for (int d = 0; d < run->ndev; d++)
+		device_unbind(&run->dev[d]);
+	objects = sgtable_objects_live();
+	pages = drm_gem_shmem_pages_live();
+	mappings = (long)dma_debug_mappings(NULL);
+	torture_result_leak(res, "objects", objects);
+	torture_result_leak(res, "pages", pages);
+	torture_result_leak(res, "mappings", mappings);
+	SGT_WARN_ON(SGT_V_LEAK, objects, "%ld objects never freed", objects);
+	SGT_WARN_ON(SGT_V_LEAK, pages, "%ld pages never released", pages);
+	SGT_WARN_ON(SGT_V_LEAK, mappings, "%ld DMA mappings never unmapped", mappings);
+	for (int d = 0; d < run->ndev; d++)
+		device_destroy(&run->dev[d]);
+	sgtable_object_quarantine_flush();
+	free(run->slots);
+	free(run);
+}
+
+static void *config_new(void)
+{
+	struct sgtable_options *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		abort();
+	o->objects = 16;
+	o->devices = 2;
+	return o;
+}
+
+static const char *scenario_ids(void)
+{
+	static char ids[32];
+
+	snprintf(ids, sizeof(ids), "%s..%s", sgtable_hazards[0].name,
+		 sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name);
+	return ids;
+}
+
+const struct torture_subject sgtable_subject = {
+	.name = "sg-table",
+	.variant_key = "strategy",
+	.model_key = "devres-model",
+	.nr_variants = nr_variants,
+	.variant_name = variant_name,
+	.nr_models = DEVRES_MODEL_NR,
+	.model_name = model_name,
+	.default_model = DEVRES_2026,
+	.variant_names = sgtable_strategy_names,
+	.model_names = devres_model_names,
+	.nr_roles = SGTABLE_NR_ROLES,
+	.role_name = sgtable_role_name,
+	.role_option = sgtable_role_option,
+	.role_default = role_default,
+	.observer_role = SGTABLE_ACCESSOR,
+	.nr_outcomes = SGTABLE_OUT_NR,
+	.outcome_name = sgtable_outcome_name,
+	.grade = grade,
+	.common_conflicts = common_conflicts,
+	.conflicts = conflicts,
+	.config_new = config_new,
+	.options = options,
+	.options_help = options_help,
+	.parse_option = parse_option,
+	.check_options = check_options,
+	.replay_args = replay_args,
+	.config_json = config_json,
+	.scenario_apply = scenario_apply,
+	.scenario_ids = scenario_ids,
+	.list = sgtable_list,
+	.list_json = sgtable_list_json,
+	.setup = setup,
+	.step = sgtable_step,
+	.teardown = teardown,
+	.place_name = "gpu",
+};
