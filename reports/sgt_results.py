@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Reading a nightly folder, shared by nightly.py and report.py."""
+"""Reading a nightly folder and the registries, shared by the scripts of reports/."""
 import glob
 import json
 import os
@@ -25,3 +25,12 @@ def runs_of(folder):
         for run in (load(path) or {}).get("runs", []):
             out.append((setting, run))
     return out
+
+
+def sgtorture_list(sgtorture):
+    """`sgtorture list --json`: the strategy, hazard and Devres model registries.
+    Every script reads names from here instead of repeating them."""
+    import subprocess
+    out = subprocess.run([sgtorture, "list", "--json"], check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out)

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 	const struct torture_subject *s = &sgtable_subject;
 	const struct torture_verb *v;
 	struct torture_config cfg;
+	int ret;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help")) {
@@ -97,5 +98,7 @@ int main(int argc, char **argv)
 		v->check(&cfg);
 	torture_install_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return v->main(&cfg);
+	ret = v->main(&cfg);
+	torture_config_free(&cfg);
+	return ret;
 }

@@ -106,6 +106,7 @@ static void shrink(struct torture_config *cfg, struct torture_result *res)
 	cfg->sched_replay_file = "";
 	if (!torture_attempt(cfg, res) || !res->sched_file[0]) {
 		printf("shrink: the shrunk schedule did not fail again; keeping the original\n");
+		cfg->sched_replay = NULL;
 		free(choices);
 		return;
 	}

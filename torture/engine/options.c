@@ -308,6 +308,17 @@ void torture_defaults(struct torture_config *cfg, const struct torture_subject *
 	cfg->shard = cfg->nr_shards = 1;
 }
 
+void torture_config_free(struct torture_config *cfg)
+{
+	free(cfg->variants);
+	free(cfg->models);
+	free(cfg->subject_cfg);
+	free(cfg->sched_replay);
+	cfg->variants = cfg->models = NULL;
+	cfg->subject_cfg = NULL;
+	cfg->sched_replay = NULL;
+}
+
 enum {
 	OPT_VARIANT = 1, OPT_MODEL, OPT_THREADS, OPT_DURATION, OPT_SEED, OPT_FAULT, OPT_STUTTER,
 	OPT_JITTER, OPT_STAT_INTERVAL, OPT_WATCHDOG, OPT_JSON, OPT_QUIET, OPT_NO_FORK,

@@ -133,6 +133,7 @@ static int hunt_main(struct torture_config *cfg)
 	json_t *seeds = json_array(), *doc;
 	uint64_t base = cfg->seed;
 	int found = 0, ran = 0;
+	char vkey[32], mkey[32];
 
 	if (!res || !times)
 		return 1;
@@ -168,9 +169,11 @@ static int hunt_main(struct torture_config *cfg)
 		printf("; time to first report: median %.3f s, worst %.3f s", times[found / 2],
 		       times[found - 1]);
 	printf(" (budget %g s)\n", cfg->budget);
-	doc = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:o,s:i,s:i,s:o,s:o}", "hazard", cfg->scenario,
-			"strategy", cfg->subject->variant_name(cfg->variants[0]),
-			"devres_model", cfg->subject->model_name(cfg->models[0]),
+	doc = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:o,s:i,s:i,s:o,s:o}", "scenario", cfg->scenario,
+			torture_json_key(cfg->subject->variant_key, vkey, sizeof(vkey)),
+			cfg->subject->variant_name(cfg->variants[0]),
+			torture_json_key(cfg->subject->model_key, mkey, sizeof(mkey)),
+			cfg->subject->model_name(cfg->models[0]),
 			"oracle", sgt_oracle_name(cfg->stop_on), "jitter", cfg->jitter,
 			"budget", cfg->budget, "seeds", seeds, "found", found, "runs", ran,
 			"median", found ? json_real(times[found / 2]) : json_null(),

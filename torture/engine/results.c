@@ -235,8 +235,7 @@ static json_t *jtext(const char *s)
 	return j;
 }
 
-/* "devres-model" as a JSON key: "devres_model". */
-static const char *json_key(const char *option, char *buf, size_t len)
+const char *torture_json_key(const char *option, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", option);
 	for (char *c = buf; *c; c++)
@@ -315,8 +314,8 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			"stacks", jtext(res->tsan_unique[i].text)));
 	doc = json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o,s:f},"
 			 "s:o,s:o,s:o}",
-			 json_key(s->variant_key, vkey, sizeof(vkey)), res->variant,
-			 json_key(s->model_key, mkey, sizeof(mkey)), res->model,
+			 torture_json_key(s->variant_key, vkey, sizeof(vkey)), res->variant,
+			 torture_json_key(s->model_key, mkey, sizeof(mkey)), res->model,
 			 "exit_reason", res->exit_reason[0] ? res->exit_reason : "not-run",
 			 "exit_code", res->exit_code, "failed", torture_result_failed(cfg, res),
 			 "duration", res->elapsed, "roles", roles, "violations", viol,

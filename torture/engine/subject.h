@@ -31,7 +31,7 @@ struct torture_subject {
 	const char *name;
 	/* The two axes of the matrix: their option names and JSON keys. */
 	const char *variant_key;	/* "strategy": --strategy, JSON "strategy" */
-	const char *model_key;		/* "devres-model": --devres-model, JSON "devres_model" */
+	const char *model_key;		/* "a-b": option --a-b, JSON key "a_b" */
 	int (*nr_variants)(void);
 	const char *(*variant_name)(int v);
 	int nr_models;

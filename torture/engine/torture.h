@@ -78,6 +78,7 @@ long torture_parse_long(const char *opt, const char *arg, long min, long max);
 void torture_parse_options(int argc, char **argv, struct torture_config *cfg);
 void torture_defaults(struct torture_config *cfg, const struct torture_subject *subject,
 		      const char *argv0);
+void torture_config_free(struct torture_config *cfg);
 /* The command line that replays one run: same configuration, same seed. */
 void torture_replay_cmdline(const struct torture_config *cfg, int variant, int model,
 			    char *buf, size_t len);
@@ -158,6 +159,8 @@ void torture_print_result(const struct torture_config *cfg, const struct torture
 /* Every run's result as one JSON document; false on I/O error. */
 bool torture_write_json(const char *path, const struct torture_config *cfg,
 			struct torture_result *const *res, int nr_runs, int verdict);
+/* An option name as a JSON key: "a-b" is "a_b". */
+const char *torture_json_key(const char *option, char *buf, size_t len);
 /* Can path be written?  Checked before a run, so a result is never lost at the end. */
 bool torture_path_writable(const char *path);
 
