@@ -15,6 +15,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 SRC, TEST = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(SRC, "torture", "tests"))
+from testlib import check, main  # noqa: E402  (the shared helper of every test script)
 PY = "/usr/bin/python3"
 SHORT = {
     "SGT_NIGHTLY_SECONDS": "1", "SGT_NIGHTLY_STRATEGIES": "v19,fixed",
@@ -27,8 +29,7 @@ FILES = ["matrix-none.json", "matrix-faults.json", "repro-H1.json", "repro-H6.js
 
 
 def fail(msg):
-    print(f"FAIL {TEST}: {msg}")
-    sys.exit(1)
+    check(False, msg)
 
 
 def nightly(out, **extra):
@@ -136,5 +137,4 @@ def test_browser():
             fail("the page loads something from the network: it must be self-contained")
 
 
-{"short": test_short, "shards": test_shards, "browser": test_browser}[TEST]()
-print(f"PASS {TEST}")
+main({"short": test_short, "shards": test_shards, "browser": test_browser}, TEST)

@@ -11,7 +11,7 @@
 #include <sgtable/hazards.h>
 #include <sgtable/strategy.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static struct device gpu0, gpu1;
 static struct drm_device ddev0 = { .dev = &gpu0 };

@@ -3,7 +3,7 @@
 #include <kernel/mutex.h>
 #include <check/lockdep.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 #define ITERS 20000
 

@@ -2,7 +2,7 @@
 /* Fault injection: deterministic for a seed, nth and interval triggers, parsing. */
 #include <check/fault.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static uint64_t pattern(uint64_t seed, uint32_t ppm)
 {

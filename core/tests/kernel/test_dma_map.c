@@ -5,7 +5,7 @@
 #include <kernel/device.h>
 #include <kernel/dma_map.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static struct device dev, other;
 static struct page page_store[4], *pages[4];

@@ -8,7 +8,7 @@
 #include <kernel/gem_shmem.h>
 #include <check/lockdep.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static struct device dev;
 static struct drm_device ddev = { .dev = &dev };

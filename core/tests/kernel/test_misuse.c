@@ -10,7 +10,7 @@
 #include <kernel/rcu.h>
 #include <check/tsan_report.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 /* TSan's type strings vary across releases; where one is unstable, count reports. */
 static void assert_tsan_saw(const char *type)

@@ -10,7 +10,7 @@
 #include <kernel/dma_resv.h>
 #include <kernel/ww_mutex.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static DEFINE_WW_CLASS(test_ww_class);
 

@@ -3,7 +3,7 @@
 """The sched label: controlled schedules are deterministic, replay exactly,
 find no false positives, and report a deadlock as a deadlock.
 
-Usage: sched_tests.py SGTORTURE TEST
+Usage: test_sched.py SGTORTURE TEST
 
 The failing seeds below were found by `sgtorture explore` (pct) and are
 deterministic: the same seed gives the same schedule every time.
@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+from testlib import check, main
+
 SGTORTURE, TEST = sys.argv[1], sys.argv[2]
 # hazard -> explore options that make pct fail on the first schedule
 FOUND_BY_PCT = {
@@ -28,8 +30,7 @@ EXPECT = {"H7": "use-after-free", "H9": "use-after-unmap", "H10": "use-after-unm
 
 
 def fail(msg):
-    print(f"FAIL {TEST}: {msg}")
-    sys.exit(1)
+    check(False, msg)
 
 
 def run(args, timeout=120):
@@ -147,8 +148,4 @@ TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
 for h in FOUND_BY_PCT:
     TESTS["replay_" + h] = lambda h=h: test_replay(h)
 
-if TEST not in TESTS:
-    print(f"sched_tests: unknown test '{TEST}': accepted are {', '.join(TESTS)}", file=sys.stderr)
-    sys.exit(2)
-TESTS[TEST]()
-print(f"PASS {TEST}")
+main(TESTS, TEST)

@@ -6,7 +6,7 @@
 #include <kernel/kref.h>
 #include <kernel/set_once.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static atomic_int dropped;
 

@@ -3,16 +3,14 @@
 """The repro label: `sgtorture repro ID` finds each hazard with its expected
 oracle, and the same configuration on `fixed` runs clean.
 
-Usage: repro_tests.py SGTORTURE ID BUILD
+Usage: test_repro.py SGTORTURE ID BUILD
 
 The expectations below are written out here, not read from the program's
 own table, so a change to that table that stops finding a hazard fails.
 """
-import json
-import os
-import subprocess
 import sys
-import tempfile
+
+from testlib import check, main, sgtorture
 
 SGTORTURE, HAZARD, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
 BUDGET = 60          # the default budget of `repro`
@@ -41,20 +39,16 @@ TIMELINE_MUST_SHOW = {
 
 
 def fail(msg):
-    print(f"FAIL repro {HAZARD}: {msg}")
-    sys.exit(1)
+    check(False, msg)
 
 
 def repro(*args, timeout):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "r.json")
-        p = subprocess.run([SGTORTURE, "repro", HAZARD, "--seed", "1", "--json", path, *args],
-                           capture_output=True, text=True, timeout=timeout)
-        doc = json.load(open(path)) if os.path.exists(path) else None
-    return p.returncode, p.stdout, doc
+    rc, out, err, doc = sgtorture(SGTORTURE, "repro", HAZARD, "--seed", "1", *args,
+                                  timeout=timeout)
+    return rc, out, doc
 
 
-def main():
+def test_repro():
     oracle, frames = EXPECT[HAZARD]
     rc, out, doc = repro("--budget", str(BUDGET), timeout=BUDGET + 120)
     if rc != 0:
@@ -84,7 +78,7 @@ def main():
     if run["failed"] or run["violations"] or run["tsan"]["reports"]:
         fail(f"fixed is not clean: {run['violations']} tsan={run['tsan']['reports']} "
              f"({run['exit_reason']})")
-    print(f"PASS repro {HAZARD}: found in {spent:.3f} s of running; fixed clean for {twin:.1f} s")
+    print(f"repro {HAZARD}: found in {spent:.3f} s of running; fixed clean for {twin:.1f} s")
 
 
-main()
+main({HAZARD: test_repro}, HAZARD)

@@ -7,7 +7,7 @@
 #include <kernel/devres.h>
 #include <kernel/dma_map.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 static struct device dev, other;
 

@@ -4,7 +4,7 @@
 #include <kernel/rcu.h>
 #include <kernel/revocable.h>
 
-#include "sgt_test.h"
+#include "../sgt_test.h"
 
 struct payload {
 	int value;
