@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tables from the benchmarks' Google Benchmark JSON (scripts/bench).
 
-Usage: bench_report.py BENCH.json
+Usage: bench_report.py BENCH.json [LIST.json]
+
+LIST.json is `sgtorture list --json` (scripts/bench writes it beside the
+benchmarks): which strategies take a lock on the fast path, and which is the
+reference, come from the registry; without it, from bench.json's folder.
 
 Every figure is the median of the repetitions with their min..max, so noise
 shows.  Google Benchmark's real time for a threaded run is the wall time
@@ -10,17 +14,29 @@ over all threads' calls: at N threads it is the throughput's inverse (a
 lock-free path on 2 cores halves it from 1 to 2 threads, then stays).  Each
 fast-path figure is also given as a ratio to the floor (an RCU read section
 around an acquire load) at the same thread count, and the locked strategies
-as a ratio to v19.  The review's targets are checked at the end.
+as a ratio to the reference (the first lock-free port with a plain mutex:
+v19, the version under review).  The review's targets are checked at the end.
 """
 import json
 import statistics
 import sys
 from collections import defaultdict
 
+import os
+
 THREADS = [1, 2, 4, 8]
-LOCKED = ["v12", "v12-review"]
-LOCK_FREE = ["v19", "setonce-init", "fixed"]
 TARGETS = {1: 1.5, 2: 2.0}   # lock-free fast path vs floor, at 1 and 2 threads
+
+
+def lock_choices(registry):
+    """(locked fast paths, lock-free ones, the reference, the ports the targets are for)."""
+    strategies = registry["strategies"]
+    locked = [s["name"] for s in strategies if not s["lockfree_fast_path"]]
+    free = [s["name"] for s in strategies if s["lockfree_fast_path"]]
+    ref = next(s["name"] for s in strategies
+               if s["lockfree_fast_path"] and s["lock_choice"] == "mutex")
+    targeted = [s["name"] for s in strategies if s["lockfree_fast_path"] and s["inherent"]]
+    return locked, free, ref, targeted
 
 
 def load(path):
@@ -80,7 +96,7 @@ def main(path):
                     cells.append("-")
             print(f"| {s} {shape} | " + " | ".join(cells) + " |")
 
-    print("\nLocked fast paths against v19's (median over median)\n")
+    print(f"\nLocked fast paths against {REF}'s (median over median)\n")
     print("| strategy | " + " | ".join(f"{t} thr shared | {t} thr per-thread" for t in THREADS) + " |")
     print("|---|" + "---|" * (2 * len(THREADS)))
     for s in LOCKED:
@@ -88,7 +104,7 @@ def main(path):
         for t in THREADS:
             for shape in ["shared", "per_thread"]:
                 a = runs.get(f"fastpath/{s}/{shape}/real_time/threads:{t}")
-                b = runs.get(f"fastpath/v19/{shape}/real_time/threads:{t}")
+                b = runs.get(f"fastpath/{REF}/{shape}/real_time/threads:{t}")
                 cells.append(f"{med(a) / med(b):.1f}x" if a and b else "-")
         if any(c != "-" for c in cells):
             print(f"| {s} | " + " | ".join(cells) + " |")
@@ -107,10 +123,10 @@ def main(path):
         print(f"{fmt_us(runs.get(f'revocation/{s}/16/real_time', []))} | "
               f"{fmt_us(runs.get(f'revocation/{s}/256/real_time', []))} | {viol:.0f} |")
 
-    print("\nTargets: lock-free fast paths (v19, setonce-init) within 1.5x of the floor at 1 "
-          "thread and 2x at 2 threads")
+    print(f"\nTargets: lock-free fast paths ({', '.join(TARGETED)}) within 1.5x of the floor "
+          "at 1 thread and 2x at 2 threads")
     ok = True
-    for s in ["v19", "setonce-init"]:
+    for s in TARGETED:
         for t, limit in TARGETS.items():
             for shape in ["shared", "per_thread"]:
                 r = ratio.get((s, shape, t))
@@ -124,7 +140,11 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("usage: bench_report.py BENCH.json", file=sys.stderr)
+    if len(sys.argv) not in (2, 3):
+        print("usage: bench_report.py BENCH.json [LIST.json]", file=sys.stderr)
         sys.exit(2)
+    reg_path = sys.argv[2] if len(sys.argv) == 3 else \
+        os.path.join(os.path.dirname(sys.argv[1]), "list.json")
+    with open(reg_path) as f:
+        LOCKED, LOCK_FREE, REF, TARGETED = lock_choices(json.load(f))
     sys.exit(main(sys.argv[1]))

@@ -3,7 +3,8 @@
 """Judge one nightly folder (scripts/nightly): JUnit XML, TSan reports
 deduplicated by stack, a one-line summary, and the exit status.
 
-Usage: nightly.py FOLDER [--expect-clean fixed,...] [--hazards "H1 H2 ..."]
+Usage: nightly.py FOLDER [--expect-clean STRATEGY,...] [--hazards "ID ..."]
+(default: the registries in FOLDER/list.json)
 
 Exit 1 when a should-be-clean configuration was not clean, or a known hazard
 of the catalogue was not found again (a regression in the harness); 0 else.
@@ -16,7 +17,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-from sgt_results import load, runs_of
+from sgt_results import load, registry_of, runs_of
 
 
 def kinds(run):
@@ -37,12 +38,23 @@ def testcase(suite, classname, name, seconds, failure=None, out=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("folder")
-    ap.add_argument("--expect-clean", default="fixed")
-    ap.add_argument("--hazards", default="H1 H2 H3 H4 H5 H6 H7 H8 H9 H10")
+    # Default: from the folder's list.json (`sgtorture list --json`): the ports
+    # that carry no hazard must be clean, and every hazard must be found.
+    ap.add_argument("--expect-clean")
+    ap.add_argument("--hazards")
     a = ap.parse_args()
     if not os.path.isdir(a.folder):
         print(f"nightly.py: '{a.folder}' is not a folder", file=sys.stderr)
         return 2
+    reg = registry_of(a.folder)
+    if (a.expect_clean is None or a.hazards is None) and not reg:
+        print(f"nightly.py: {a.folder} has no list.json: give --expect-clean and --hazards",
+              file=sys.stderr)
+        return 2
+    if a.expect_clean is None:
+        a.expect_clean = ",".join(s["name"] for s in reg["strategies"] if not s["inherent"])
+    if a.hazards is None:
+        a.hazards = " ".join(h["name"] for h in reg["hazards"])
     clean = set(a.expect_clean.replace(",", " ").split())
     root = ET.Element("testsuites", name="sgtorture nightly")
     problems, tsan = [], {}

@@ -28,11 +28,28 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
 from bench_report import load as load_bench  # noqa: E402
-from sgt_results import load, runs_of  # noqa: E402
+from sgt_results import load, registry_of, runs_of  # noqa: E402
 
-STRATEGIES = ["v12", "v12-review", "v19", "setonce-init", "fixed"]
-MODELS = ["devres-6.16", "devres-6.17", "devres-2026"]
+# Filled from the folder's list.json (`sgtorture list --json`), in registry order.
+STRATEGIES, MODELS, CLEAN = [], [], []
 ROLES = ["Accessors", "Creators", "Revokers", "Freers"]
+
+
+def set_registry(folders):
+    """The strategies and models in registry order, and the ports that carry no
+    hazard, from the folders' list.json; else in the order the runs came."""
+    reg = next((r for r in map(registry_of, folders) if r), None)
+    if reg:
+        STRATEGIES[:] = [s["name"] for s in reg["strategies"]]
+        MODELS[:] = [m["name"] for m in reg["devres_models"]]
+        CLEAN[:] = [s["name"] for s in reg["strategies"] if not s["inherent"]]
+        return
+    for f in folders:
+        for _, run in runs_of(f):
+            if run["strategy"] not in STRATEGIES:
+                STRATEGIES.append(run["strategy"])
+            if run["devres_model"] not in MODELS:
+                MODELS.append(run["devres_model"])
 
 
 def verdict(run):
@@ -130,8 +147,9 @@ def plot_trends(nights):
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.5))
     xs = list(range(len(nights)))
     labels = [os.path.basename(os.path.normpath(f)) for f, _, _, _ in nights]
-    a.plot(xs, [sum(1 for _, r in runs if r["failed"] and r["strategy"] == "fixed")
-                for _, runs, _, _ in nights], marker="o", label="fixed failing")
+    a.plot(xs, [sum(1 for _, r in runs if r["failed"] and r["strategy"] in CLEAN)
+                for _, runs, _, _ in nights], marker="o",
+           label="clean ports failing")
     a.plot(xs, [sum(1 for _, r in runs if r["failed"]) for _, runs, _, _ in nights],
            marker="o", label="all failing")
     a.set(title="failing runs per night", xticks=xs)
@@ -234,6 +252,7 @@ def main():
         if not os.path.isdir(f):
             print(f"report.py: '{f}' is not a folder", file=sys.stderr)
             return 2
+    set_registry(a.folders)
     nights = []
     if a.trend:
         for f in sorted(a.folders):

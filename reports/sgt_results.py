@@ -34,3 +34,9 @@ def sgtorture_list(sgtorture):
     out = subprocess.run([sgtorture, "list", "--json"], check=True, capture_output=True,
                          text=True).stdout
     return json.loads(out)
+
+
+def registry_of(folder):
+    """The registries a nightly folder was run with (its list.json, written by
+    scripts/nightly and scripts/bench from `sgtorture list --json`), or None."""
+    return load(os.path.join(folder, "list.json"))

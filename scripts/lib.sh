@@ -20,3 +20,17 @@ sgt_build() {
   rm -f "$log"
   echo "built preset '$preset'"
 }
+
+# sgt_list SGTORTURE EXPR: EXPR over `sgtorture list --json` (the document is d),
+# so that scripts read the strategy, hazard and model registries instead of
+# repeating their names.
+sgt_list() {
+  "$1" list --json | python3 -c "import json, sys; d = json.load(sys.stdin); print($2)"
+}
+
+# sgt_shard_count N SHARD: how many of N steps, dealt round robin, are shard I/M's.
+sgt_shard_count() {
+  local n=$1 i=${2%/*} m=${2#*/} k c=0
+  for ((k = 0; k < n; k++)); do [ $((k % m)) -eq $((i - 1)) ] && c=$((c + 1)); done
+  echo $c
+}

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <check/wait.h>
 
 #include "verbs.h"
 
@@ -55,9 +58,50 @@ static int worse(int verdict, int exit_code)
 	return exit_code ? 1 : verdict;
 }
 
+/*
+ * Progress, on stderr so that stdout stays the report: "[12/33] v19/devres-2026
+ * FAIL 3.0 s (elapsed 36 s, about 63 s left)".  On a terminal, and without
+ * --quiet, a line as each run starts too; otherwise one line per run.  A
+ * script that filters the lines says SGT_PROGRESS_STARTS=1 for the start lines.
+ */
+struct progress {
+	int step;
+	uint64_t start_ns, run_ns;
+	bool starts;
+};
+
+static void progress_start(const struct torture_config *cfg, struct progress *p,
+			   const struct torture_result *r)
+{
+	p->step++;
+	p->run_ns = sgt_now_ns();
+	if (cfg->progress_total && p->starts)
+		fprintf(stderr, "[%d/%d] %s/%s ...\n", cfg->progress_done + p->step,
+			cfg->progress_total, r->variant, r->model);
+}
+
+static void progress_end(const struct torture_config *cfg, struct progress *p,
+			 const struct torture_result *r)
+{
+	double elapsed = (double)(sgt_now_ns() - p->start_ns) / 1e9 + cfg->progress_before;
+	int done = cfg->progress_done + p->step, left = cfg->progress_total - done;
+
+	if (!cfg->progress_total)
+		return;
+	fprintf(stderr, "[%d/%d] %s/%s %s %.1f s (elapsed %.0f s, about %.0f s left)\n",
+		cfg->progress_done + p->step, cfg->progress_total, r->variant, r->model,
+		verdict_of(r), (double)(sgt_now_ns() - p->run_ns) / 1e9, elapsed,
+		left > 0 ? elapsed / done * left : 0.0);
+}
+
 static int run_main(struct torture_config *cfg)
 {
 	int nr = cfg->nr_variants * cfg->nr_models, verdict = 0;
+	const char *starts = getenv("SGT_PROGRESS_STARTS");
+	struct progress prog = {
+		.start_ns = sgt_now_ns(),
+		.starts = starts ? !strcmp(starts, "1") : !cfg->quiet && isatty(2),
+	};
 	struct torture_result **res = calloc((size_t)nr, sizeof(*res));
 
 	if (!res)
@@ -80,7 +124,9 @@ static int run_main(struct torture_config *cfg)
 			snprintf(res[i]->exit_reason, sizeof(res[i]->exit_reason), "other-shard");
 			continue;
 		}
+		progress_start(cfg, &prog, res[i]);
 		torture_run_forked(cfg, res[i]->variant_index, res[i]->model_index, res[i]);
+		progress_end(cfg, &prog, res[i]);
 		if (!cfg->quiet || res[i]->exit_code)
 			torture_print_result(cfg, res[i], stdout);
 		torture_end_of_test(cfg, res[i]);

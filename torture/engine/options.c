@@ -59,6 +59,10 @@ const char torture_options_help[] =
 "  --budget N            repro: seconds for all attempts (60); hunt: seconds per seed\n"
 "                        (10); explore: schedules (100)\n"
 "  --seeds N             hunt: how many seeds, from --seed on (default: 10)\n"
+"  --progress DONE/TOTAL[@SECONDS]  a line per run on stderr, numbered from DONE+1\n"
+"                        of TOTAL steps, with the time so far (SECONDS spent before)\n"
+"                        and an estimate of what is left (a script running several\n"
+"                        sgtortures passes its own count)\n"
 "  --help                this text\n";
 
 void torture_usage_error(const char *fmt, ...)
@@ -162,6 +166,20 @@ static void parse_shard(struct torture_config *cfg, const char *arg)
 		torture_usage_error("--shard '%s': accepted is I/N with 1 <= I <= N <= 4096", arg);
 	cfg->shard = i;
 	cfg->nr_shards = n;
+}
+
+static void parse_progress(struct torture_config *cfg, const char *arg)
+{
+	int done, total, before = 0, used = 0, more = 0;
+
+	if (sscanf(arg, "%d/%d%n", &done, &total, &used) != 2 ||
+	    (arg[used] == '@' && sscanf(arg + used, "@%d%n", &before, &more) != 1) ||
+	    arg[used + more] || total < 1 || total > 1000000 || done < 0 || done >= total || before < 0)
+		torture_usage_error("--progress '%s': accepted is DONE/TOTAL[@SECONDS] with "
+				    "0 <= DONE < TOTAL", arg);
+	cfg->progress_done = done;
+	cfg->progress_total = total;
+	cfg->progress_before = before;
 }
 
 static void need_scenario(const struct torture_config *cfg, const char *opt)
@@ -323,7 +341,7 @@ enum {
 	OPT_VARIANT = 1, OPT_MODEL, OPT_THREADS, OPT_DURATION, OPT_SEED, OPT_FAULT, OPT_STUTTER,
 	OPT_JITTER, OPT_STAT_INTERVAL, OPT_WATCHDOG, OPT_JSON, OPT_QUIET, OPT_NO_FORK,
 	OPT_INJECT_HANG, OPT_HELP, OPT_UNTIL, OPT_TIMELINE, OPT_BUDGET, OPT_SEEDS, OPT_SCHED,
-	OPT_SCHED_DEPTH, OPT_SCHED_STEPS, OPT_SCHED_DIR, OPT_UNTIL_MATCH, OPT_SHARD,
+	OPT_SCHED_DEPTH, OPT_SCHED_STEPS, OPT_SCHED_DIR, OPT_UNTIL_MATCH, OPT_SHARD, OPT_PROGRESS,
 };
 
 static const struct option engine_opts[] = {
@@ -343,6 +361,7 @@ static const struct option engine_opts[] = {
 	{ "sched-dir", required_argument, 0, OPT_SCHED_DIR },
 	{ "until-match", required_argument, 0, OPT_UNTIL_MATCH },
 	{ "shard", required_argument, 0, OPT_SHARD },
+	{ "progress", required_argument, 0, OPT_PROGRESS },
 };
 #define NR_ENGINE_OPTS (sizeof(engine_opts) / sizeof(engine_opts[0]))
 
@@ -400,6 +419,7 @@ static bool parse_engine_option(struct torture_config *cfg, int c, char *arg)
 	case OPT_SCHED_DIR: cfg->sched_dir = arg; break;
 	case OPT_UNTIL_MATCH: cfg->until_match = arg; break;
 	case OPT_SHARD: parse_shard(cfg, arg); break;
+	case OPT_PROGRESS: parse_progress(cfg, arg); break;
 	default: return false;
 	}
 	return true;

@@ -45,6 +45,8 @@ struct torture_config {
 	const char *sched_dir;		/* where failing schedules are written */
 	bool shrink;			/* explore: shrink the first failing schedule */
 	int shard, nr_shards;		/* --shard I/N: this process runs part I of N */
+	/* --progress DONE/TOTAL: number this process's runs on from DONE of TOTAL steps. */
+	int progress_done, progress_total, progress_before;
 	int *variants;			/* indices into the subject's variants */
 	int nr_variants;
 	int *models;

@@ -150,6 +150,7 @@ BAD_USAGE = [
     (["frobnicate"], "'frobnicate'", "explore"),
     (["repro", "H99"], "'H99'", "H1..H10"),
     (["list", "--strategy"], "'--strategy'", "--json"),
+    (["--progress", "3/3"], "'3/3'", "DONE/TOTAL"),
     (["--threads", "accessors=0"], "accessors=0", "1 to 64"),
     (["--threads", "readers=2"], "readers=2", "accessors=N"),
     (["--devres-model", "devres-5"], "'devres-5'", "devres-2026"),
