@@ -86,7 +86,7 @@ struct sg_table *sgtable_map_access(struct devres *res, const struct device_boun
 	return sgtable_map_deref(map);
 }
 
-void sgt_devres_drop_cb(void *devres)
+void sgtable_devres_drop_cb(void *devres)
 {
 	devres_drop(devres);
 }

@@ -45,6 +45,6 @@ struct devres *sgtable_map_devres_new(const struct device_bound *dev, struct sgt
 /* Devres::access(dev) then SGTableMap::deref: what sg_table() returns. */
 struct sg_table *sgtable_map_access(struct devres *res, const struct device_bound *dev);
 
-void sgt_devres_drop_cb(void *devres);	/* SetOnce's drop of a Devres */
+void sgtable_devres_drop_cb(void *devres);	/* SetOnce's drop of a Devres */
 
 #endif /* SGTABLE_SGTABLE_MAP_H */

@@ -84,7 +84,7 @@ static void si_free(struct drm_gem_object *gem)
 {
 	struct setonce_init_object *o = to_si(container_of(gem, struct sgtable_object, shmem.base));
 
-	set_once_destroy(&o->sgt_res, sgt_devres_drop_cb);
+	set_once_destroy(&o->sgt_res, sgtable_devres_drop_cb);
 	drm_gem_shmem_release(&o->base.shmem);
 	sgtable_object_free(&o->base);
 }

@@ -60,7 +60,7 @@ static struct devres *v12r_get_sg_table(struct v12_review_object *o,
 		return devres;
 	}
 	/* self.sgt_res.populate(devres);  -- under resv, so it cannot lose */
-	set_once_populate(&o->sgt_res, devres, sgt_devres_drop_cb);
+	set_once_populate(&o->sgt_res, devres, sgtable_devres_drop_cb);
 	sgt_window_exit(&v12r_populate_window);
 	/* PANIC: `populate` has just succeeded. Ok(self.sgt_res.as_ref().unwrap()) */
 	return set_once_as_ref(&o->sgt_res);
@@ -82,7 +82,7 @@ static void v12r_free(struct drm_gem_object *gem)
 		to_v12r(container_of(gem, struct sgtable_object, shmem.base));
 
 	drm_gem_shmem_release(&o->base.shmem);
-	set_once_destroy(&o->sgt_res, sgt_devres_drop_cb);
+	set_once_destroy(&o->sgt_res, sgtable_devres_drop_cb);
 	sgtable_object_free(&o->base);
 }
 

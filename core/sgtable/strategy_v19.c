@@ -61,7 +61,7 @@ static struct devres *v19_populate(struct v19_object *o, const struct device_bou
 		 * and we must hold sgt_lock" -- without the lock (H9) it can, and
 		 * the loser's Devres is dropped, freeing the shared sgt.
 		 */
-		set_once_populate(&o->sgt_res, res, sgt_devres_drop_cb);
+		set_once_populate(&o->sgt_res, res, sgtable_devres_drop_cb);
 		/* SAFETY: We just populated sgt_res above. */
 		res = set_once_as_ref(&o->sgt_res);
 	}
@@ -98,7 +98,7 @@ static void v19_free(struct drm_gem_object *gem)
 {
 	struct v19_object *o = to_v19(container_of(gem, struct sgtable_object, shmem.base));
 
-	set_once_destroy(&o->sgt_res, sgt_devres_drop_cb);
+	set_once_destroy(&o->sgt_res, sgtable_devres_drop_cb);
 	drm_gem_shmem_release(&o->base.shmem);
 	mutex_destroy(&o->sgt_lock);
 	sgtable_object_free(&o->base);
