@@ -133,6 +133,20 @@ static bool parse_spec(const char *spec, struct sgt_fault_attr *a)
 	return true;
 }
 
+const char *sgt_fault_names(void)
+{
+	/* Built once, single-threaded (option parsing), from the table. */
+	static char names[256];
+	size_t n = 0;
+
+	if (names[0])
+		return names;
+	for (int p = 0; p < SGT_FAULT_NR && n < sizeof(names); p++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", p ? ", " : "",
+				      sgt_fault_name[p]);
+	return names;
+}
+
 int sgt_fault_parse(const char *arg, char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
@@ -140,9 +154,8 @@ int sgt_fault_parse(const char *arg, char *err, size_t errlen)
 	int p = eq ? fault_lookup(arg, (size_t)(eq - arg)) : -1;
 
 	if (p < 0) {
-		snprintf(err, errlen,
-			 "unknown fault point in '%s': accepted are devres-alloc, devm-add-action, "
-			 "page-alloc, eintr, ww-edeadlk (as POINT=SPEC)", arg);
+		snprintf(err, errlen, "unknown fault point in '%s': accepted are %s (as POINT=SPEC)",
+			 arg, sgt_fault_names());
 		return -EINVAL;
 	}
 	if (!parse_spec(eq + 1, &a)) {

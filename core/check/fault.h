@@ -22,6 +22,8 @@ enum sgt_fault_point {
 };
 
 extern const char *const sgt_fault_name[SGT_FAULT_NR];
+/* "devres-alloc, devm-add-action, ...": every point's name, for help and errors. */
+const char *sgt_fault_names(void);
 
 struct sgt_fault_attr {
 	uint32_t probability_ppm;	/* fail with this chance per call, in 1e-6 */

@@ -2,7 +2,7 @@
 /*
  * Under TSan liburcu's read side must stay out of line: its inlined
  * internals (_LGPL_SOURCE) are reported as races by TSan (measured with
- * 0.13.2; SPEC 3.7).  Elsewhere inline them, for the fast paths we benchmark.
+ * 0.13.2; docs/design.md).  Elsewhere inline them, for the fast paths we benchmark.
  */
 #if !defined(SGT_TSAN) && !defined(__SANITIZE_THREAD__)
 #define _LGPL_SOURCE

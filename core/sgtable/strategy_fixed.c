@@ -2,7 +2,7 @@
 /*
  * fixed: the project's proposal.  v19's lock choice -- a lock-free fast path
  * (one acquire load and a generation compare) and a plain mutex for
- * population -- plus a fix for every hazard of SPEC section 4 that applies:
+ * population -- plus a fix for every hazard of the catalogue (docs/hazards.md) that applies:
  *
  *  H1  free drops the map before drm_gem_shmem_release (as v19);
  *  H3  each map owns the page reference SGTableMap::new takes, and puts it

@@ -26,8 +26,7 @@ const char torture_options_help[] =
 "  --threads ROLE=N,...  threads per role (see the subject's roles above)\n"
 "  --duration SECONDS    length of each run, > 0 (default: 5)\n"
 "  --seed N              seed of every random choice (default: from the clock)\n"
-"  --fault POINT=SPEC    inject faults; POINT is devres-alloc, devm-add-action,\n"
-"                        page-alloc, eintr or ww-edeadlk; SPEC a probability, every:N\n"
+"  --fault POINT=SPEC    inject faults at POINT (below); SPEC a probability, every:N\n"
 "                        or nth:N, with an optional ,times:K; repeatable (default: none)\n"
 "  --stutter SECONDS     run and pause every thread for this long in turn (default: 0, off)\n"
 "  --jitter P            delay or yield at schedule points with probability P in [0,1],\n"
@@ -64,6 +63,12 @@ const char torture_options_help[] =
 "                        and an estimate of what is left (a script running several\n"
 "                        sgtortures passes its own count)\n"
 "  --help                this text\n";
+
+void torture_print_options_help(FILE *out)
+{
+	fputs(torture_options_help, out);
+	fprintf(out, "fault points: %s\n", sgt_fault_names());
+}
 
 void torture_usage_error(const char *fmt, ...)
 {

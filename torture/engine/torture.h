@@ -85,6 +85,8 @@ void torture_config_free(struct torture_config *cfg);
 void torture_replay_cmdline(const struct torture_config *cfg, int variant, int model,
 			    char *buf, size_t len);
 extern const char torture_options_help[];
+/* The engine's options, with the tables' names (fault points) filled in. */
+void torture_print_options_help(FILE *out);
 
 /* --- results, in memory shared with the parent ---------------------------- */
 
