@@ -175,7 +175,7 @@ static int explore_main(struct torture_config *cfg)
 const struct torture_verb torture_verb_explore = {
 	.name = "explore",
 	.usage = "sgtorture explore ID [OPTION]... --budget N controlled schedules of ID; the\n"
-		 "                                 first failing one shrunk and its replay printed",
+		 "                                   first failing one shrunk, its replay printed",
 	.takes_scenario = true,
 	.prepare = prepare_explore,
 	.check = check_explore,

@@ -42,7 +42,7 @@ static void parse_list(struct torture_config *cfg, int argc, char **argv)
 
 const struct torture_verb torture_verb_list = {
 	.name = "list",
-	.usage = "sgtorture list [--json]         the variants, scenarios and models, with their fields",
+	.usage = "sgtorture list [--json]          the variants, scenarios and models, with their fields",
 	.parse = parse_list,
 	.main = list_main,
 };

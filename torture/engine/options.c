@@ -23,7 +23,7 @@
 #include "torture.h"
 
 const char torture_options_help[] =
-"  --threads ROLE=N,...  threads per role (see the subject's roles above)\n"
+"  --threads ROLE=N,...  threads per role (the roles above)\n"
 "  --duration SECONDS    length of each run, > 0 (default: 5)\n"
 "  --seed N              seed of every random choice (default: from the clock)\n"
 "  --fault POINT=SPEC    inject faults at POINT (below); SPEC a probability, every:N\n"

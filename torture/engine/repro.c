@@ -219,7 +219,7 @@ static void prepare_hunt(struct torture_config *cfg)
 
 const struct torture_verb torture_verb_repro = {
 	.name = "repro",
-	.usage = "sgtorture repro ID [OPTION]...  scenario ID until its oracle fires (--budget s)",
+	.usage = "sgtorture repro ID [OPTION]...   scenario ID until its oracle fires (--budget s)",
 	.takes_scenario = true,
 	.prepare = prepare_repro,
 	.check = check_tsan_oracle,
@@ -228,7 +228,7 @@ const struct torture_verb torture_verb_repro = {
 
 const struct torture_verb torture_verb_hunt = {
 	.name = "hunt",
-	.usage = "sgtorture hunt ID [OPTION]...   time-to-detect of ID over --seeds seeds",
+	.usage = "sgtorture hunt ID [OPTION]...    time-to-detect of ID over --seeds seeds",
 	.takes_scenario = true,
 	.prepare = prepare_hunt,
 	.check = check_tsan_oracle,

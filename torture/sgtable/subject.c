@@ -73,8 +73,10 @@ static const struct option options[] = {
 static void options_help(FILE *out)
 {
 	fprintf(out,
-"  --strategy LIST       %s, a comma list, or all (default: all)\n"
-"  --devres-model LIST   %s, a list, or all (default: %s)\n"
+"  --strategy LIST       a comma list of %s,\n"
+"                        or all (default: all)\n"
+"  --devres-model LIST   a comma list of %s,\n"
+"                        or all (default: %s)\n"
 "  --hazard ID           switch on hazard ID's variant, %s..%s, or none (default: none)\n"
 "  --objects N           objects in the shared pool, 1..4096 (default: 16)\n"
 "  --devices N           devices, 1..%d (default: 2)\n"
