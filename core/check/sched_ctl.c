@@ -32,6 +32,14 @@ struct ctl_thread {
 	unsigned long read_unlocks;
 	int prio;			/* pct */
 	bool soft;			/* blocked only to let others run (a grace period) */
+	/*
+	 * Since it came back from blocking on last_wait/last_addr it made no
+	 * schedule point: if it blocks on the same again, it only re-checked
+	 * that condition and changed nothing another blocked thread waits on.
+	 */
+	bool rechecking;
+	const char *last_wait;
+	const void *last_addr;
 	bool done;
 };
 
@@ -208,6 +216,7 @@ static void ctl_point(enum sgt_sp_kind kind, const void *addr)
 		return;
 	pthread_mutex_lock(&ctl_lock);
 	threads[self].last_point = kind < SGT_SP_NR ? sgt_sp_kind_name[kind] : "yield";
+	threads[self].rechecking = false;
 	unblock_all();
 	switch_from(self, kind);
 	pthread_mutex_unlock(&ctl_lock);
@@ -321,12 +330,26 @@ void sched_ctl_yield(void)
 void sched_ctl_block(const char *what, const void *addr)
 {
 	pthread_mutex_lock(&ctl_lock);
+	/*
+	 * A thread that did anything since it last came back from a block
+	 * may have made another's condition true without a schedule point (a
+	 * plain decrement, then wake_up_var(), then its own wait): the others
+	 * re-check before anyone is called deadlocked.  One that only
+	 * re-checked its own condition changed nothing, so two threads
+	 * waiting on each other still end in a deadlock report, not a loop.
+	 */
+	if (!threads[self].rechecking || threads[self].last_wait != what ||
+	    threads[self].last_addr != addr)
+		unblock_all();
 	threads[self].blocked_on = what;
 	threads[self].blocked_addr = addr;
 	threads[self].last_point = "block";
 	pct_sleep();
 	switch_from(self, SGT_SP_BLOCK);
 	threads[self].blocked_on = NULL;
+	threads[self].rechecking = true;
+	threads[self].last_wait = what;
+	threads[self].last_addr = addr;
 	pthread_mutex_unlock(&ctl_lock);
 }
 

@@ -122,12 +122,59 @@ static void shrink(struct torture_config *cfg, struct torture_result *res)
 	free(choices);
 }
 
+/* "v19/devres-2026: use-after-free double-unmap [completed]": what a failed run saw. */
+static void print_failure_kinds(const struct torture_result *res)
+{
+	for (int k = 0; k < SGT_V_NR; k++)
+		if (atomic_load(&res->violations[k]))
+			printf(" %s", sgt_violation_name[k]);
+	if (res->tsan_reports)
+		printf(" tsan(%lu)", res->tsan_reports);
+	printf(" [%s]\n", res->exit_reason);
+}
+
+/* The first schedule that failed on an oracle other than the scenario's. */
+static void print_other_failure(const struct torture_config *cfg, int i,
+				const struct torture_result *res)
+{
+	char replay[1024];
+
+	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
+	printf("first failure on another oracle: schedule %d (seed %llu):", i + 1,
+	       (unsigned long long)cfg->seed);
+	print_failure_kinds(res);
+	printf("Replay: %s%s%s\n", replay, res->sched_file[0] ? " --sched replay:" : "",
+	       res->sched_file);
+}
+
+static void print_found(const struct torture_config *cfg, int i,
+			const struct torture_result *res)
+{
+	char replay[1024];
+	const char *report = cfg->stop_on >= 0 && cfg->stop_on < SGT_V_NR ?
+			     res->first_violation[cfg->stop_on] : res->exit_reason;
+
+	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
+	printf("first failure: schedule %d (seed %llu), %zu choices, trace %016llx: %s\n", i + 1,
+	       (unsigned long long)cfg->seed, res->sched_choices,
+	       (unsigned long long)res->sched_hash, report);
+	printf("schedule: %s\nReplay: %s --sched replay:%s\n", res->sched_file, replay,
+	       res->sched_file);
+}
+
+/*
+ * Every schedule counts every oracle: "found" is the scenario's own oracle
+ * firing (what makes a port's run a finding); "failed" is any oracle (a
+ * violation of any kind, a deadlock, a TSan report, a forbidden outcome, a
+ * leak, a watchdog, a crash).  A variant declared clean passes only when no
+ * schedule failed; a port when one found it.
+ */
 static int explore_main(struct torture_config *cfg)
 {
 	struct torture_result *res = torture_result_map();
 	uint64_t base = cfg->seed, start = sgt_now_ns();
-	int runs = (int)cfg->budget, failures = 0, first = -1, ran = 0;
-	char replay[1024] = "", first_report[400] = "";
+	int runs = (int)cfg->budget, found = 0, failed = 0, first = -1, other = -1, ran = 0;
+	bool clean = cfg->subject->declared_clean(cfg->variants[0]);
 	double secs;
 
 	if (!res)
@@ -138,38 +185,41 @@ static int explore_main(struct torture_config *cfg)
 	       cfg->sched_depth, cfg->sched_steps, sgt_oracle_name(cfg->stop_on), runs,
 	       (unsigned long long)base);
 	for (int i = 0; i < runs && !torture_interrupted(); i++) {
+		bool hit;
+
 		if (!torture_in_shard(cfg, i))
 			continue;
 		ran++;
 		cfg->seed = base + (uint64_t)i;
-		if (!torture_attempt(cfg, res))
+		hit = torture_attempt(cfg, res);
+		if (!hit && !torture_result_failed(cfg, res))
 			continue;
-		failures++;
-		if (first >= 0)
-			continue;
-		first = i;
-		snprintf(first_report, sizeof(first_report), "%s",
-			 cfg->stop_on >= 0 && cfg->stop_on < SGT_V_NR ?
-			 res->first_violation[cfg->stop_on] : res->exit_reason);
-		torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay,
-				       sizeof(replay));
-		printf("first failure: schedule %d (seed %llu), %zu choices, trace %016llx: %s\n",
-		       i + 1, (unsigned long long)cfg->seed, res->sched_choices,
-		       (unsigned long long)res->sched_hash, first_report);
-		printf("schedule: %s\nReplay: %s --sched replay:%s\n", res->sched_file, replay,
-		       res->sched_file);
+		failed++;
+		found += hit;
+		if (hit && first < 0) {
+			first = i;
+			print_found(cfg, i, res);
+		} else if (!hit && other < 0) {
+			other = i;
+			print_other_failure(cfg, i, res);
+		}
 	}
 	secs = (double)(sgt_now_ns() - start) / 1e9;
-	printf("explore %s: %d schedules in %.2f s (%.1f schedules/s), %d failed", cfg->scenario,
-	       ran, secs, ran / secs, failures);
+	printf("explore %s: %d schedules in %.2f s (%.1f schedules/s): %d found (%s), %d failed "
+	       "on any oracle", cfg->scenario, ran, secs, ran / secs, found,
+	       sgt_oracle_name(cfg->stop_on), failed);
 	if (first >= 0)
-		printf(", the first at schedule %d", first + 1);
+		printf(", the first found at schedule %d", first + 1);
 	printf("\n");
+	printf("verdict: %s is %s: %s\n", cfg->subject->variant_name(cfg->variants[0]),
+	       clean ? "declared clean" : "a port carrying hazards",
+	       clean ? (failed ? "FAILED (a schedule failed)" : "clean on every oracle") :
+		       (found ? "FOUND" : "NOT FOUND"));
 	if (first >= 0 && cfg->shrink) {
 		cfg->seed = base + (uint64_t)first;
 		shrink(cfg, res);
 	}
-	return failures ? 0 : 1;
+	return clean ? (failed ? 1 : 0) : (found ? 0 : 1);
 }
 
 const struct torture_verb torture_verb_explore = {

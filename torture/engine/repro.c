@@ -55,10 +55,11 @@ static void print_found(const struct torture_config *cfg, const struct torture_r
  * budget is spent.  An attempt can end early without the oracle: a crash
  * caused by another hazard of the same port (v12's H1 under TSan, say).
  * Returns whether found; *spent is the run time up to the report (or all
- * of it), summed over the attempts: the time a hunter waits.
+ * of it), summed over the attempts: the time a hunter waits.  *failed
+ * counts the attempts that failed on any oracle, found or not.
  */
 static bool hunt_seed(struct torture_config *cfg, struct torture_result *res, uint64_t seed,
-		      uint64_t step, double budget, double *spent, int *attempts)
+		      uint64_t step, double budget, double *spent, int *attempts, int *failed)
 {
 	*spent = 0;
 	*attempts = 0;
@@ -66,8 +67,10 @@ static bool hunt_seed(struct torture_config *cfg, struct torture_result *res, ui
 		cfg->seed = seed + step * (uint64_t)(*attempts)++;
 		if (attempt(cfg, res, budget - *spent)) {
 			*spent += res->found_ns / 1e9;
+			++*failed;
 			return true;
 		}
+		*failed += torture_result_failed(cfg, res);
 		*spent += res->elapsed;
 		if (res->exit_code == 3)
 			break;		/* a hang is a finding of its own: stop */
@@ -83,18 +86,33 @@ static void print_header(const struct torture_config *cfg, const char *verb)
 	       cfg->subject->model_name(cfg->models[0]), sgt_oracle_name(cfg->stop_on));
 }
 
+/* The verdict line, and the exit status: a declared-clean variant passes when no run failed. */
+static int verdict(const struct torture_config *cfg, bool found, int failed, int runs)
+{
+	bool clean = cfg->subject->declared_clean(cfg->variants[0]);
+
+	printf("verdict: %s is %s: ", cfg->subject->variant_name(cfg->variants[0]),
+	       clean ? "declared clean" : "a port carrying hazards");
+	if (clean)
+		printf(failed ? "FAILED (%d of %d runs failed on an oracle)\n" :
+				"clean on every oracle (%d of %d runs failed)\n", failed, runs);
+	else
+		printf("%s\n", found ? "FOUND" : "NOT FOUND");
+	return clean ? (failed ? 1 : 0) : (found ? 0 : 1);
+}
+
 static int repro_main(struct torture_config *cfg)
 {
 	struct torture_result *res = torture_result_map();
 	double spent;
-	int attempts;
+	int attempts, failed = 0, rc;
 	bool hit;
 
 	if (!res)
 		return 1;
 	print_header(cfg, "repro");
 	printf(", budget %g s\n", cfg->budget);
-	hit = hunt_seed(cfg, res, cfg->seed, 1, cfg->budget, &spent, &attempts);
+	hit = hunt_seed(cfg, res, cfg->seed, 1, cfg->budget, &spent, &attempts, &failed);
 	if (hit) {
 		print_found(cfg, res, res->found_ns / 1e9);
 		printf("repro %s: FOUND by attempt %d, %.3f s of running\n", cfg->scenario,
@@ -112,7 +130,8 @@ static int repro_main(struct torture_config *cfg)
 
 		torture_write_json(cfg->json, cfg, r, 1, hit ? 0 : 1);
 	}
-	return res->exit_code == 3 && !hit ? 3 : hit ? 0 : 1;
+	rc = verdict(cfg, hit, failed, attempts);
+	return res->exit_code == 3 && !hit ? 3 : rc;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -132,7 +151,7 @@ static int hunt_main(struct torture_config *cfg)
 	double *times = calloc((size_t)cfg->seeds, sizeof(double));
 	json_t *seeds = json_array(), *doc;
 	uint64_t base = cfg->seed;
-	int found = 0, ran = 0;
+	int found = 0, ran = 0, failed = 0, rc;
 	char vkey[32], mkey[32];
 
 	if (!res || !times)
@@ -142,7 +161,7 @@ static int hunt_main(struct torture_config *cfg)
 	       (unsigned long long)base, cfg->budget);
 	for (int i = 0; i < cfg->seeds && !torture_interrupted(); i++) {
 		uint64_t seed = base + (uint64_t)i;
-		int attempts;
+		int attempts, seed_failed;
 		double t;
 		bool hit;
 
@@ -150,7 +169,9 @@ static int hunt_main(struct torture_config *cfg)
 			continue;
 		ran++;
 		/* Retries of one seed step far from the other seeds. */
-		hit = hunt_seed(cfg, res, seed, 1000003, cfg->budget, &t, &attempts);
+		seed_failed = 0;
+		hit = hunt_seed(cfg, res, seed, 1000003, cfg->budget, &t, &attempts, &seed_failed);
+		failed += seed_failed > 0;	/* seeds that failed on any oracle */
 
 		if (hit)
 			times[found++] = t;
@@ -169,20 +190,22 @@ static int hunt_main(struct torture_config *cfg)
 		printf("; time to first report: median %.3f s, worst %.3f s", times[found / 2],
 		       times[found - 1]);
 	printf(" (budget %g s)\n", cfg->budget);
-	doc = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:o,s:i,s:i,s:o,s:o}", "scenario", cfg->scenario,
+	doc = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:o,s:i,s:i,s:i,s:o,s:o}", "scenario", cfg->scenario,
 			torture_json_key(cfg->subject->variant_key, vkey, sizeof(vkey)),
 			cfg->subject->variant_name(cfg->variants[0]),
 			torture_json_key(cfg->subject->model_key, mkey, sizeof(mkey)),
 			cfg->subject->model_name(cfg->models[0]),
 			"oracle", sgt_oracle_name(cfg->stop_on), "jitter", cfg->jitter,
 			"budget", cfg->budget, "seeds", seeds, "found", found, "runs", ran,
+			"failed_any_oracle", failed,
 			"median", found ? json_real(times[found / 2]) : json_null(),
 			"worst", found ? json_real(times[found - 1]) : json_null());
 	if (cfg->json && (!doc || json_dump_file(doc, cfg->json, JSON_INDENT(2))))
 		fprintf(stderr, "sgtorture: cannot write --json '%s'\n", cfg->json);
 	json_decref(doc);
 	free(times);
-	return found == ran && ran ? 0 : 1;
+	rc = verdict(cfg, found == ran && ran, failed, ran);
+	return rc;
 }
 
 /* repro and hunt: one run at a time, of a scenario with an oracle to wait for. */

@@ -41,6 +41,13 @@ struct torture_subject {
 	const char *(*variant_names)(void);
 	const char *(*model_names)(void);
 
+	/*
+	 * A variant declared clean (it carries no known hazard): repro, hunt
+	 * and explore judge it by every oracle staying quiet, a port by its
+	 * scenario's oracle firing.
+	 */
+	bool (*declared_clean)(int variant);
+
 	int nr_roles;
 	const char *const *role_name;	/* "Accessors": statistics, timelines, JSON */
 	const char *const *role_option;	/* "accessors": --threads */

@@ -48,6 +48,11 @@ static const char *model_name(int m)
 	return devres_models[m].name;
 }
 
+static bool declared_clean(int v)
+{
+	return !sgtable_strategies[v]->inherent;
+}
+
 static enum sgt_grade grade(int v, int outcome)
 {
 	return sgtable_strategies[v]->outcomes[outcome];
@@ -275,6 +280,7 @@ const struct torture_subject sgtable_subject = {
 	.default_model = DEVRES_2026,
 	.variant_names = sgtable_strategy_names,
 	.model_names = devres_model_names,
+	.declared_clean = declared_clean,
 	.nr_roles = SGTABLE_NR_ROLES,
 	.role_name = sgtable_role_name,
 	.role_option = sgtable_role_option,

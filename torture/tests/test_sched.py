@@ -108,7 +108,8 @@ def test_fixed_clean():
                 rc, out, err = run([SGTORTURE, "explore", hazard, "--strategy", "fixed",
                                     "--sched", policy, "--budget", "20", "--seed", "1",
                                     "--sched-dir", tmp, "--quiet"], timeout=300)
-                if rc != 1 or " 0 failed" not in out:
+                # Every oracle counts: not the hazard's alone (a deadlock, say).
+                if rc != 0 or " 0 found" not in out or " 0 failed on any oracle" not in out:
                     fail(f"fixed {hazard} {policy}: exit {rc}:\n{out[-1000:]}")
         for seed in range(1, 11):
             for policy in ["pct", "random"]:
@@ -119,6 +120,34 @@ def test_fixed_clean():
                     if rc != 0 or r["failed"] or r["violations"]:
                         fail(f"fixed {r['devres_model']} {policy} seed {seed}: exit {rc}, "
                              f"{r['violations']} {r['exit_reason']}")
+
+
+def test_false_deadlock():
+    """A schedule that once ended in a false deadlock: the last bound scope's exit
+    made the unbinder's condition true with no schedule point before the exiting
+    thread blocked itself, so nobody re-checked.  Every thread now re-checks
+    before a deadlock is declared: the schedule runs clean."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_json([SGTORTURE, "--strategy", "fixed", "--devres-model",
+                                 "devres-2026", "--threads",
+                                 "creators=0,accessors=1,revokers=1,freers=1", "--objects", "4",
+                                 "--devices", "1", "--sched", "random",
+                                 "--seed", "4766432944903682817", "--sched-dir", tmp], tmp)
+        run = doc["runs"][0]
+        if rc != 0 or run["failed"] or run["violations"] or run["exit_reason"] != "completed":
+            fail(f"exit {rc}, {sorted(run['violations'])}, {run['exit_reason']}:\n"
+                 f"{run['watchdog_dump']}")
+
+
+def test_fixed_clean_h7():
+    """fixed under 200 random schedules of H7's configuration: clean on every
+    oracle (no deadlock, no violation of any kind), not only H7's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, err = run([SGTORTURE, "explore", "H7", "--strategy", "fixed", "--sched",
+                            "random", "--budget", "200", "--sched-steps", "5000", "--seed", "1",
+                            "--sched-dir", tmp, "--quiet"], timeout=600)
+        if rc != 0 or "200 schedules" not in out or " 0 failed on any oracle" not in out:
+            fail(f"exit {rc}:\n{out[-1500:]}")
 
 
 def test_deadlock():
@@ -144,7 +173,8 @@ def test_deadlock():
 
 
 TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
-         "deadlock": test_deadlock}
+         "deadlock": test_deadlock, "false_deadlock": test_false_deadlock,
+         "fixed_clean_h7": test_fixed_clean_h7}
 for h in FOUND_BY_PCT:
     TESTS["replay_" + h] = lambda h=h: test_replay(h)
 
