@@ -12,6 +12,7 @@
 
 #include <check/sched_ctl.h>
 #include <check/thread.h>
+#include <check/tsan.h>
 
 const char *const sched_policy_name[] = {
 	[SCHED_OS] = "os", [SCHED_RANDOM] = "random", [SCHED_PCT] = "pct",
@@ -44,6 +45,18 @@ struct ctl_thread {
 };
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * The turn is handed over through ctl_lock and condition variables, which
+ * TSan would read as synchronisation between every two steps, hiding every
+ * data race between controlled threads.  So the scheduler is invisible to
+ * TSan: its hand-offs order nothing (AnnotateIgnoreSync) and its own state,
+ * read and written under ctl_lock or during the reader's turn, is not
+ * checked (ignore_thread).  A race between two controlled threads is then
+ * reported as it would be with free threads.
+ */
+#define ctl_enter()	do { sgt_tsan_oracle_begin(); pthread_mutex_lock(&ctl_lock); } while (0)
+#define ctl_leave()	do { pthread_mutex_unlock(&ctl_lock); sgt_tsan_oracle_end(); } while (0)
 static pthread_cond_t ctl_all_registered = PTHREAD_COND_INITIALIZER;
 static struct sched_ctl_config cfg;
 static struct ctl_thread threads[SCHED_CTL_MAX_THREADS];
@@ -177,7 +190,7 @@ static void deadlock(void)
 					 threads[i].done ? "" : (threads[i].blocked_on ?: "?"),
 					 threads[i].last_point ?: "none",
 					 threads[i].done ? 0 : threads[i].read_nesting);
-	pthread_mutex_unlock(&ctl_lock);
+	ctl_leave();
 	cfg.deadlock(positions);	/* does not return */
 	abort();
 }
@@ -214,12 +227,12 @@ static void ctl_point(enum sgt_sp_kind kind, const void *addr)
 		chained(kind, addr);
 	if (self < 0 || sgt_sched_nopreempt || kind == SGT_SP_BLOCK)
 		return;
-	pthread_mutex_lock(&ctl_lock);
+	ctl_enter();
 	threads[self].last_point = kind < SGT_SP_NR ? sgt_sp_kind_name[kind] : "yield";
 	threads[self].rechecking = false;
 	unblock_all();
 	switch_from(self, kind);
-	pthread_mutex_unlock(&ctl_lock);
+	ctl_leave();
 }
 
 void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
@@ -254,7 +267,7 @@ bool sched_ctl_active(void)
 
 void sched_ctl_register(int index, const char *name)
 {
-	pthread_mutex_lock(&ctl_lock);
+	ctl_enter();
 	self = index;
 	nr_registered++;
 	threads[self].name = name;
@@ -264,12 +277,12 @@ void sched_ctl_register(int index, const char *name)
 		pthread_cond_broadcast(&ctl_all_registered);
 	while (running != self)
 		pthread_cond_wait(&threads[self].turn, &ctl_lock);
-	pthread_mutex_unlock(&ctl_lock);
+	ctl_leave();
 }
 
 void sched_ctl_start(void)
 {
-	pthread_mutex_lock(&ctl_lock);
+	ctl_enter();
 	while (nr_registered < cfg.nr_threads)
 		pthread_cond_wait(&ctl_all_registered, &ctl_lock);
 	running = pick();
@@ -277,7 +290,7 @@ void sched_ctl_start(void)
 		record((uint32_t)running, SGT_SP_NR);
 		pthread_cond_signal(&threads[running].turn);
 	}
-	pthread_mutex_unlock(&ctl_lock);
+	ctl_leave();
 }
 
 void sched_ctl_exit(void)
@@ -286,7 +299,7 @@ void sched_ctl_exit(void)
 
 	if (self < 0)
 		return;
-	pthread_mutex_lock(&ctl_lock);
+	ctl_enter();
 	threads[self].done = true;
 	unblock_all();
 	next = pick();
@@ -304,7 +317,7 @@ void sched_ctl_exit(void)
 		pthread_cond_signal(&threads[next].turn);
 	}
 	self = -1;
-	pthread_mutex_unlock(&ctl_lock);
+	ctl_leave();
 }
 
 /*
@@ -329,7 +342,7 @@ void sched_ctl_yield(void)
 
 void sched_ctl_block(const char *what, const void *addr)
 {
-	pthread_mutex_lock(&ctl_lock);
+	ctl_enter();
 	/*
 	 * A thread that did anything since it last came back from a block
 	 * may have made another's condition true without a schedule point (a
@@ -350,40 +363,63 @@ void sched_ctl_block(const char *what, const void *addr)
 	threads[self].rechecking = true;
 	threads[self].last_wait = what;
 	threads[self].last_addr = addr;
-	pthread_mutex_unlock(&ctl_lock);
+	ctl_leave();
 }
 
+/* The scheduler's state, hidden from TSan as under ctl_lock (see ctl_enter()). */
 void sched_ctl_read_lock(void)
 {
-	if (self >= 0)
-		threads[self].read_nesting++;
+	if (self < 0)
+		return;
+	sgt_tsan_oracle_begin();
+	threads[self].read_nesting++;
+	sgt_tsan_oracle_end();
 }
 
 void sched_ctl_read_unlock(void)
 {
-	if (self >= 0 && threads[self].read_nesting > 0) {
+	if (self < 0)
+		return;
+	sgt_tsan_oracle_begin();
+	if (threads[self].read_nesting > 0) {
 		threads[self].read_nesting--;
 		threads[self].read_unlocks++;
 	}
+	sgt_tsan_oracle_end();
+}
+
+/* Has every thread left the read section it was in at the snapshot? */
+static bool readers_gone(const int *nesting, const unsigned long *unlocks)
+{
+	bool clear = true;
+
+	sgt_tsan_oracle_begin();
+	for (int i = 0; i < cfg.nr_threads; i++)
+		if (i != self && !threads[i].done && nesting[i] &&
+		    threads[i].read_unlocks == unlocks[i])
+			clear = false;	/* still in the section it was in */
+	sgt_tsan_oracle_end();
+	return clear;
 }
 
 void sched_ctl_synchronize_readers(const char *what)
 {
 	int nesting[SCHED_CTL_MAX_THREADS];
 	unsigned long unlocks[SCHED_CTL_MAX_THREADS];
-	bool clear;
 
 	/* Only we run: the other threads' counters are still while we read them. */
+	sgt_tsan_oracle_begin();
 	for (int i = 0; i < cfg.nr_threads; i++) {
 		nesting[i] = threads[i].read_nesting;
 		unlocks[i] = threads[i].read_unlocks;
 	}
+	sgt_tsan_oracle_end();
 	/*
 	 * A grace period takes time: the waiter sleeps at least until another
 	 * thread has made a step, or a schedule could never put anything
 	 * inside it (H7's window is the grace period of an unbind's release).
 	 */
-	pthread_mutex_lock(&ctl_lock);
+	ctl_enter();
 	for (int i = 0; i < cfg.nr_threads; i++)
 		if (i != self && runnable(i)) {
 			threads[self].blocked_on = what;
@@ -395,17 +431,9 @@ void sched_ctl_synchronize_readers(const char *what)
 			threads[self].soft = false;
 			break;
 		}
-	pthread_mutex_unlock(&ctl_lock);
-	for (;;) {
-		clear = true;
-		for (int i = 0; i < cfg.nr_threads; i++)
-			if (i != self && !threads[i].done && nesting[i] &&
-			    threads[i].read_unlocks == unlocks[i])
-				clear = false;	/* still in the section it was in */
-		if (clear)
-			return;
+	ctl_leave();
+	while (!readers_gone(nesting, unlocks))
 		sched_ctl_block(what, NULL);
-	}
 }
 
 bool sched_ctl_expired(void)

@@ -136,6 +136,10 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 	running_child = pid;
 	status = wait_child(cfg, pid, start, res);
 	running_child = 0;
+	/* A short run (a controlled schedule) may end before the parent looked. */
+	torture_check_tsan_frame(cfg, res);
+	if (atomic_load(&res->found) && !strcmp(res->exit_reason, "completed"))
+		snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
 	torture_symbolize_tsan(res);
 	if (!res->elapsed)	/* a watchdog exit or a crash did not time itself */
 		res->elapsed = (double)(sgt_now_ns() - start) / 1e9;

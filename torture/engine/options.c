@@ -42,7 +42,9 @@ const char torture_options_help[] =
 "                        watchdog; default: 0, off)\n"
 "  --until ORACLE        stop the run when ORACLE first fires: a violation kind\n"
 "                        (use-after-free, page-count, ...) or tsan (default: never)\n"
-"  --until-match TEXT    with --until KIND: only a report whose text has TEXT\n"
+"  --until-match TEXT    with --until KIND: only a report whose text has TEXT; with\n"
+"                        --until tsan: only a report whose stack shows TEXT\n"
+"  --no-shrink           explore: keep the first failing schedule as it is\n"
 "  --timeline            keep and print the threads' last events before the first\n"
 "                        report (default: off; on for repro, hunt and explore)\n"
 "  --sched POLICY        who runs next: os (the kernel's threads, default), random,\n"
@@ -347,6 +349,7 @@ enum {
 	OPT_JITTER, OPT_STAT_INTERVAL, OPT_WATCHDOG, OPT_JSON, OPT_QUIET, OPT_NO_FORK,
 	OPT_INJECT_HANG, OPT_HELP, OPT_UNTIL, OPT_TIMELINE, OPT_BUDGET, OPT_SEEDS, OPT_SCHED,
 	OPT_SCHED_DEPTH, OPT_SCHED_STEPS, OPT_SCHED_DIR, OPT_UNTIL_MATCH, OPT_SHARD, OPT_PROGRESS,
+	OPT_NO_SHRINK,
 };
 
 static const struct option engine_opts[] = {
@@ -367,6 +370,7 @@ static const struct option engine_opts[] = {
 	{ "until-match", required_argument, 0, OPT_UNTIL_MATCH },
 	{ "shard", required_argument, 0, OPT_SHARD },
 	{ "progress", required_argument, 0, OPT_PROGRESS },
+	{ "no-shrink", no_argument, 0, OPT_NO_SHRINK },
 };
 #define NR_ENGINE_OPTS (sizeof(engine_opts) / sizeof(engine_opts[0]))
 
@@ -425,6 +429,7 @@ static bool parse_engine_option(struct torture_config *cfg, int c, char *arg)
 	case OPT_UNTIL_MATCH: cfg->until_match = arg; break;
 	case OPT_SHARD: parse_shard(cfg, arg); break;
 	case OPT_PROGRESS: parse_progress(cfg, arg); break;
+	case OPT_NO_SHRINK: need_scenario(cfg, "--no-shrink"); cfg->shrink = false; break;
 	default: return false;
 	}
 	return true;
@@ -458,9 +463,13 @@ void torture_parse_options(int argc, char **argv, struct torture_config *cfg)
 	if (optind < argc)
 		torture_usage_error("unexpected argument '%s': sgtorture takes options only",
 				    argv[optind]);
+	if (cfg->until_match && cfg->stop_on == SGT_ORACLE_TSAN) {
+		cfg->tsan_frame = cfg->until_match;	/* a frame of the report's stack */
+		cfg->until_match = NULL;
+	}
 	if (cfg->until_match && (cfg->stop_on < 0 || cfg->stop_on >= SGT_V_NR))
 		torture_usage_error("--until-match '%s': accepted only with --until KIND, a "
-				    "violation kind", cfg->until_match);
+				    "violation kind, or tsan", cfg->until_match);
 	if (cfg->no_fork && cfg->nr_variants * cfg->nr_models != 1)
 		torture_usage_error("--no-fork runs one %s and model; %d runs were asked for",
 				    s->variant_key, cfg->nr_variants * cfg->nr_models);
@@ -497,6 +506,8 @@ void torture_replay_cmdline(const struct torture_config *cfg, int variant, int m
 		ADD(" --until %s", sgt_oracle_name(cfg->stop_on));
 	if (cfg->until_match)
 		ADD(" --until-match '%s'", cfg->until_match);
+	if (cfg->stop_on == SGT_ORACLE_TSAN && cfg->tsan_frame)
+		ADD(" --until-match '%s'", cfg->tsan_frame);
 	if (cfg->timeline)
 		ADD(" --timeline");
 	if (cfg->sched != SCHED_OS && cfg->sched != SCHED_REPLAY)

@@ -445,12 +445,24 @@ static void join_threads(struct torture_run *ctx)
  * may be deadlocked by what it found (a self-deadlock), and what happens
  * after it is noise: no join, no leak check.
  */
+/*
+ * A controlled run that drew a TSan report keeps its schedule, up to now:
+ * the report came from inside TSan, where the schedule could not be marked,
+ * and replaying every choice made reproduces it exactly.
+ */
+static void keep_tsan_schedule(struct torture_run *ctx)
+{
+	if (ctx->controlled && ctx->res->tsan_reports && !sched_ctl_failure_choices())
+		sched_ctl_mark_failure();
+}
+
 static void end_found(struct torture_run *ctx, uint64_t start)
 {
 	struct torture_result *res = ctx->res;
 
 	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
 	torture_collect_tsan(res);
+	keep_tsan_schedule(ctx);
 	if (ctx->controlled)
 		torture_write_schedule(ctx->cfg, res);
 	snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
@@ -467,6 +479,7 @@ static void end_completed(struct torture_run *ctx, uint64_t start)
 		stats_line(ctx, res->elapsed, stdout);
 	ctx->subject->teardown(ctx->state, res);	/* the final leak check */
 	torture_collect_tsan(res);
+	keep_tsan_schedule(ctx);
 	if (ctx->controlled) {
 		torture_write_schedule(cfg, res);
 		sched_ctl_fini();
