@@ -99,6 +99,7 @@ static size_t shrink_prefix(struct torture_config *cfg, struct torture_result *r
 static void shrink(struct torture_config *cfg, struct torture_result *res)
 {
 	int threads0[TORTURE_MAX_ROLES];
+	struct torture_schedule sched;
 	uint32_t *choices;
 	size_t n, kept;
 	char replay[1024];
@@ -106,9 +107,10 @@ static void shrink(struct torture_config *cfg, struct torture_result *res)
 	memcpy(threads0, cfg->threads, sizeof(threads0));
 	shrink_threads(cfg, res);
 	torture_attempt(cfg, res);	/* the (maybe smaller) configuration's own schedule */
-	choices = torture_read_schedule(res->sched_file, &n);
-	if (!choices)
+	if (!torture_read_schedule(res->sched_file, &sched))
 		return;
+	choices = sched.choices;
+	n = sched.nr;
 	kept = shrink_prefix(cfg, res, choices, n);
 	cfg->sched_replay_file = "";
 	if (!torture_attempt(cfg, res) || !res->sched_file[0]) {

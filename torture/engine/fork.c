@@ -171,7 +171,7 @@ void torture_end_of_test(const struct torture_config *cfg, const struct torture_
 		       res->sched_file[0] ? ", written to " : "", res->sched_file);
 	if (res->exit_code) {
 		printf("Replay: %s\n", replay);
-		if (res->sched_file[0])
+		if (res->sched_file[0] && cfg->sched != SCHED_REPLAY)
 			printf("Replay schedule: %s --sched replay:%s\n", replay, res->sched_file);
 	}
 }

@@ -137,15 +137,16 @@ static int parse_oracle(const char *arg)
 	torture_usage_error("--until '%s': accepted are %stsan, or never", arg, kinds);
 }
 
-/* A schedule file: '#' comment lines, then choices (thread numbers). */
+/* --sched replay:FILE, read and checked now; whether it fits the run, after the options. */
+static struct torture_schedule replay_schedule;
+
 static void read_schedule(struct torture_config *cfg, const char *path)
 {
-	cfg->sched_replay = torture_read_schedule(path, &cfg->nr_sched_replay);
-	if (!cfg->sched_replay && errno)
-		torture_usage_error("--sched replay:%s: cannot read it: %s", path, strerror(errno));
-	if (!cfg->nr_sched_replay)
-		torture_usage_error("--sched replay:%s: no choices in it (accepted: a schedule "
-				    "file written by a failing --sched random or pct run)", path);
+	free(cfg->sched_replay);
+	if (!torture_read_schedule(path, &replay_schedule))
+		torture_usage_error("--sched replay: %s", replay_schedule.error);
+	cfg->sched_replay = replay_schedule.choices;
+	cfg->nr_sched_replay = replay_schedule.nr;
 	cfg->sched_replay_file = path;
 }
 
@@ -475,6 +476,9 @@ void torture_parse_options(int argc, char **argv, struct torture_config *cfg)
 				    s->variant_key, cfg->nr_variants * cfg->nr_models);
 	s->check_options(cfg);
 	check_outputs(cfg);
+	if (cfg->sched == SCHED_REPLAY &&
+	    !torture_schedule_fits(cfg, &replay_schedule, cfg->sched_replay_file))
+		torture_usage_error("--sched replay: %s", replay_schedule.error);
 }
 
 void torture_replay_cmdline(const struct torture_config *cfg, int variant, int model,

@@ -1,20 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Schedule files: a failing controlled run's choices, up to the failure,
- * after a comment line saying what it was; --sched replay:FILE reads them.
+ * after a header that holds the version and the whole configuration, so
+ * that `sgtorture replay FILE` needs nothing else:
+ *
+ *   # sgtorture schedule 2
+ *   for: variant=v19 model=devres-2026 threads=0,1,1,1 policy=pct seed=2 hash=...
+ *   config: --strategy v19 --devres-model devres-2026 ... --sched-steps 20000
+ *   choices: 20014
+ *   0 2 1 1 0 ... (32 a line)
+ *   end
+ *
+ * The reader checks every line and names the first bad one.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check/sched_ctl.h>
 
 #include "torture.h"
 
+#define SCHEDULE_MAGIC	"# sgtorture schedule "
+#define SCHEDULE_VERSION 2
+
+/* "threads=0,1,1,1": the number of threads in each role. */
+static void threads_field(const struct torture_config *cfg, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "threads=");
+
+	for (int r = 0; r < cfg->subject->nr_roles && n < len; r++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%d", r ? "," : "", cfg->threads[r]);
+}
+
+/* The options of the run, without the program's name and any --sched option. */
+static void config_line(const struct torture_config *cfg, const struct torture_result *res,
+			char *buf, size_t len)
+{
+	struct torture_config plain = *cfg;
+	char cmd[2048];
+
+	plain.sched = SCHED_OS;
+	torture_replay_cmdline(&plain, res->variant_index, res->model_index, cmd, sizeof(cmd));
+	snprintf(buf, len, "%s --sched-steps %lu", cmd + strlen(cfg->argv0) + 1, cfg->sched_steps);
+}
+
 void torture_write_schedule(const struct torture_config *cfg, struct torture_result *res)
 {
 	size_t n, upto = sched_ctl_failure_choices();
 	const uint32_t *c = sched_ctl_choices(&n);
+	char threads[128], config[2048];
 	FILE *f;
 
 	res->sched_steps = sched_ctl_steps();
@@ -30,44 +67,174 @@ void torture_write_schedule(const struct torture_config *cfg, struct torture_res
 		res->sched_file[0] = 0;
 		return;
 	}
-	fprintf(f, "# sgtorture schedule: %s=%s %s=%s policy=%s seed=%llu choices=%zu "
-		"hash=%016llx\n", cfg->subject->variant_key, res->variant, cfg->subject->model_key,
-		res->model, sched_policy_name[cfg->sched], (unsigned long long)cfg->seed,
-		res->sched_choices, (unsigned long long)res->sched_hash);
+	threads_field(cfg, threads, sizeof(threads));
+	config_line(cfg, res, config, sizeof(config));
+	fprintf(f, SCHEDULE_MAGIC "%d\n", SCHEDULE_VERSION);
+	fprintf(f, "for: variant=%s model=%s %s policy=%s seed=%llu hash=%016llx\n", res->variant,
+		res->model, threads, sched_policy_name[cfg->sched], (unsigned long long)cfg->seed,
+		(unsigned long long)res->sched_hash);
+	fprintf(f, "config: %s\n", config);
+	fprintf(f, "choices: %zu\n", res->sched_choices);
 	for (size_t i = 0; i < res->sched_choices; i++)
-		fprintf(f, "%u%c", c[i], i % 32 == 31 ? '\n' : ' ');
-	fputc('\n', f);
+		fprintf(f, "%u%c", c[i], i % 32 == 31 || i + 1 == res->sched_choices ? '\n' : ' ');
+	fprintf(f, "end\n");
 	fclose(f);
 }
 
-uint32_t *torture_read_schedule(const char *path, size_t *n)
+/* A bad line: "FILE:LINE: what", into the schedule's error. */
+static __attribute__((format(printf, 4, 5))) bool bad(struct torture_schedule *s,
+						     const char *path, int line,
+						     const char *fmt, ...)
 {
-	uint32_t *c = NULL;
-	size_t cap = 0;
-	char line[4096];
-	FILE *f;
+	va_list ap;
+	int n = snprintf(s->error, sizeof(s->error), "%s:%d: ", path, line);
 
-	*n = 0;
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;	/* errno says why */
+	va_start(ap, fmt);
+	vsnprintf(s->error + n, sizeof(s->error) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* Take a "key: value" line; false if the line is not that key. */
+static bool header(char *line, const char *key, char **value)
+{
+	size_t k = strlen(key);
+
+	if (strncmp(line, key, k) || line[k] != ':' || line[k + 1] != ' ')
+		return false;
+	line[strcspn(line, "\n")] = 0;
+	*value = line + k + 2;
+	return true;
+}
+
+static bool push(struct torture_schedule *s, uint32_t v, size_t *cap)
+{
+	if (s->nr == *cap) {
+		uint32_t *grown = realloc(s->choices, (*cap = *cap ? 2 * *cap : 4096) * sizeof(v));
+
+		if (!grown)
+			return false;
+		s->choices = grown;
+	}
+	s->choices[s->nr++] = v;
+	return true;
+}
+
+/* The choices, from line *lineno on, to "end". */
+static bool read_choices(FILE *f, struct torture_schedule *s, const char *path, int *lineno)
+{
+	char line[4096];
+	size_t cap = 0;
+
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line, *end;
 
-		if (line[0] == '#')
-			continue;	/* the comment torture_write_schedule() starts with */
-		for (unsigned long v; (v = strtoul(p, &end, 10)), end != p; p = end) {
-			if (*n == cap) {
-				uint32_t *grown = realloc(c, (cap = cap ? 2 * cap : 4096) * sizeof(*c));
-
-				if (!grown)
-					abort();
-				c = grown;
-			}
-			c[(*n)++] = (uint32_t)v;
+		++*lineno;
+		if (!strcmp(line, "end\n") || !strcmp(line, "end"))
+			return s->nr == s->expected ||
+			       bad(s, path, *lineno, "%zu choices where the header says %zu", s->nr,
+				   s->expected);
+		for (unsigned long v; errno = 0, v = strtoul(p, &end, 10), end != p; p = end) {
+			if (errno || v > 4096 || *p == '-')
+				return bad(s, path, *lineno, "choice '%.*s': accepted is a thread "
+					   "number", (int)(end - p), p);
+			if (!push(s, (uint32_t)v, &cap))
+				return bad(s, path, *lineno, "out of memory");
 		}
+		if (*p && *p != '\n')
+			return bad(s, path, *lineno, "'%.20s': accepted are thread numbers, or end",
+				   p);
 	}
+	return bad(s, path, *lineno, "truncated: %zu of %zu choices and no 'end' line", s->nr,
+		   s->expected);
+}
+
+bool torture_read_schedule(const char *path, struct torture_schedule *s)
+{
+	char line[4096], *v, *end;
+	int lineno = 1, version;
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return bad(s, path, 0, "cannot read it: %s", strerror(errno));
+	ok = fgets(line, sizeof(line), f) && !strncmp(line, SCHEDULE_MAGIC, strlen(SCHEDULE_MAGIC));
+	if (!ok) {
+		fclose(f);
+		return bad(s, path, 1, "not a sgtorture schedule (accepted: a file written by a "
+			   "failing --sched random or pct run)");
+	}
+	version = atoi(line + strlen(SCHEDULE_MAGIC));
+	ok = version == SCHEDULE_VERSION ||
+	     bad(s, path, 1, "version %d: accepted is version %d", version, SCHEDULE_VERSION);
+	ok = ok && ((++lineno, fgets(line, sizeof(line), f) && header(line, "for", &v)) ||
+		    bad(s, path, lineno, "accepted is 'for: variant=... model=... threads=...'"));
+	if (ok)
+		snprintf(s->for_line, sizeof(s->for_line), "%s", v);
+	ok = ok && ((++lineno, fgets(line, sizeof(line), f) && header(line, "config", &v)) ||
+		    bad(s, path, lineno, "accepted is 'config: OPTIONS'"));
+	if (ok)
+		snprintf(s->config, sizeof(s->config), "%s", v);
+	ok = ok && ((++lineno, fgets(line, sizeof(line), f) && header(line, "choices", &v)) ||
+		    bad(s, path, lineno, "accepted is 'choices: N'"));
+	if (ok) {
+		s->expected = strtoul(v, &end, 10);
+		ok = (end != v && !*end && s->expected > 0) ||
+		     bad(s, path, lineno, "choices '%s': accepted is a number > 0", v);
+	}
+	ok = ok && read_choices(f, s, path, &lineno);
 	fclose(f);
-	errno = 0;
-	return c;
+	if (!ok) {
+		free(s->choices);
+		s->choices = NULL;
+	}
+	return ok;
+}
+
+/* "threads=0,1,1,1" of a for: line, as counts; the number of roles read. */
+static int for_threads(const char *for_line, int *threads)
+{
+	const char *p = strstr(for_line, "threads=");
+	int n = 0;
+
+	for (p = p ? p + 8 : ""; n < TORTURE_MAX_ROLES && *p >= '0' && *p <= '9'; n++) {
+		threads[n] = (int)strtol(p, (char **)&p, 10);
+		if (*p == ',')
+			p++;
+	}
+	return n;
+}
+
+/* "variant=v19" of a for: line: does it name name? */
+static bool for_names(const char *for_line, const char *key, const char *name)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "%s=%s ", key, name);
+	return strstr(for_line, want) != NULL;
+}
+
+bool torture_schedule_fits(const struct torture_config *cfg, struct torture_schedule *s,
+			   const char *path)
+{
+	const struct torture_subject *sub = cfg->subject;
+	int threads[TORTURE_MAX_ROLES] = { 0 }, n = for_threads(s->for_line, threads), total = 0;
+
+	if (!for_names(s->for_line, "variant", sub->variant_name(cfg->variants[0])) ||
+	    !for_names(s->for_line, "model", sub->model_name(cfg->models[0])))
+		return bad(s, path, 2, "written for %s, not for %s %s on %s", s->for_line,
+			   sub->variant_key, sub->variant_name(cfg->variants[0]),
+			   sub->model_name(cfg->models[0]));
+	for (int r = 0; r < sub->nr_roles; r++) {
+		if (n != sub->nr_roles || threads[r] != cfg->threads[r])
+			return bad(s, path, 2, "written for other threads (%s): replay it with "
+				   "its own configuration (sgtorture replay %s)", s->for_line, path);
+		total += threads[r];
+	}
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->choices[i] >= (uint32_t)total)
+			return bad(s, path, 5 + (int)(i / 32), "choice %u: accepted are threads 0 to %d",
+				   s->choices[i], total - 1);
+	return true;
 }

@@ -215,7 +215,19 @@ void torture_end_of_test(const struct torture_config *cfg, const struct torture_
 
 /* A failing controlled run's schedule, up to the failure; res->sched_file names it. */
 void torture_write_schedule(const struct torture_config *cfg, struct torture_result *res);
-/* A schedule file's choices (malloc'ed; *n of them); NULL with errno if unreadable. */
-uint32_t *torture_read_schedule(const char *path, size_t *n);
+
+/* A schedule file, read and checked line by line. */
+struct torture_schedule {
+	char for_line[512];		/* "variant=v19 model=devres-2026 threads=0,1,1,1 ..." */
+	char config[2048];		/* the run's options */
+	uint32_t *choices;		/* malloc'ed */
+	size_t nr, expected;
+	char error[768];		/* "FILE:LINE: what is wrong", when the read failed */
+};
+/* Read path into s; false with s->error naming the first bad line. */
+bool torture_read_schedule(const char *path, struct torture_schedule *s);
+/* Was s written for cfg's variant, model and threads?  Else false with s->error. */
+bool torture_schedule_fits(const struct torture_config *cfg, struct torture_schedule *s,
+			   const char *path);
 
 #endif /* SGT_TORTURE_H */

@@ -193,6 +193,51 @@ def test_tsan_replay(hazard):
             fail(f"10 replays gave {len(keys)} different reports: {keys}")
 
 
+def test_schedule_files():
+    """A schedule file holds its version and the whole configuration:
+    `sgtorture replay FILE` alone replays it to the same trace; a malformed,
+    truncated, other-version or other-strategy file exits 2 naming its line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, err = run([SGTORTURE, "explore", "H7", "--budget", "1", "--no-shrink",
+                            "--sched-dir", tmp, "--quiet"] + FOUND_BY_PCT["H7"])
+        m = re.search(r"^first failure: .* trace ([0-9a-f]{16})", out, re.M)
+        path = re.search(r"^schedule: (.*)$", out, re.M)
+        if rc != 0 or not m or not path:
+            fail(f"explore did not find H7 (exit {rc}):\n{out[-1500:]}")
+        path = path.group(1)
+        rc, out, doc = run_json([SGTORTURE, "replay", path, "--sched-dir", tmp], tmp)
+        run0 = doc["runs"][0]
+        if rc != 1 or run0["sched"]["trace_hash"] != m.group(1) or \
+                "use-after-free" not in run0["violations"]:
+            fail(f"replay {path}: exit {rc}, trace {run0['sched']['trace_hash']} (expected "
+                 f"{m.group(1)}), {sorted(run0['violations'])}")
+        lines = open(path).read().splitlines()
+        cases = {
+            "garbage": (["garbage"], ":1: not a sgtorture schedule"),
+            "version": (["# sgtorture schedule 1"] + lines[1:], ":1: version 1"),
+            "truncated": (lines[:6], ":6: truncated"),
+            "count": (lines[:3] + ["choices: 99999999"] + lines[4:], "where the header says"),
+            "choice": (lines[:4] + ["9" + lines[4][1:]] + lines[5:], ":5: choice 9"),
+            "word": (lines[:4] + ["x" + lines[4][1:]] + lines[5:], ":5: 'x "),
+            "no config": (lines[:2] + lines[3:], ":3: accepted is 'config: OPTIONS'"),
+        }
+        for name, (text, expect) in cases.items():
+            bad = os.path.join(tmp, "bad.sched")
+            open(bad, "w").write("\n".join(text) + "\n")
+            # replay FILE names the bad line; --sched replay:FILE with the defaults'
+            # matrix names the file too (its first complaint may be the strategy).
+            for args, want in ((["replay", bad], expect), (["--sched", "replay:" + bad], bad)):
+                rc, out, err = run([SGTORTURE, *args])
+                lines_err = err.strip().splitlines()
+                if rc != 2 or len(lines_err) != 1 or want not in err or out:
+                    fail(f"{name} ({args[0]}): exit {rc}, expected 2 and one line with "
+                         f"'{want}':\n{err}{out[:300]}")
+        # A file for another strategy: refused, naming what it was written for.
+        rc, out, err = run([SGTORTURE, "replay", path, "--strategy", "fixed"])
+        if rc != 2 or "written for variant=v19" not in err:
+            fail(f"another strategy: exit {rc}: {err}")
+
+
 def test_deadlock():
     """H2 under a controlled schedule: a deadlock report naming where each thread
     is blocked, at once, not a watchdog timeout."""
@@ -217,7 +262,7 @@ def test_deadlock():
 
 TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
          "deadlock": test_deadlock, "false_deadlock": test_false_deadlock,
-         "fixed_clean_h7": test_fixed_clean_h7}
+         "fixed_clean_h7": test_fixed_clean_h7, "schedule_files": test_schedule_files}
 for h in FOUND_BY_PCT:
     TESTS["replay_" + h] = lambda h=h: test_replay(h)
 for h in TSAN_FOUND:
