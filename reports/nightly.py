@@ -105,6 +105,19 @@ def main():
                      (f"{h} no longer found", "regression",
                       f"exit {run['exit_reason']}; replay: {run.get('replay')}"))
 
+    # The fuzz targets' longer runs (scripts/nightly, SGT_NIGHTLY_FUZZ seconds each).
+    fuzz = load(os.path.join(a.folder, "fuzz.json")) or {}
+    if fuzz:
+        suite = ET.SubElement(root, "testsuite", name="fuzz")
+        for target, r in sorted(fuzz.items()):
+            if r["exit_code"]:
+                problems.append(f"fuzz {target} failed")
+                testcase(suite, "fuzz", target, r["seconds"],
+                         (f"fuzz {target}: exit {r['exit_code']}", "fuzz",
+                          f"see fuzz-{target}.log; crash inputs in fuzz-found-{target}/"))
+            else:
+                testcase(suite, "fuzz", target, r["seconds"], out=r.get("summary", ""))
+
     for s in root.findall("testsuite"):
         cases = s.findall("testcase")
         s.set("tests", str(len(cases)))

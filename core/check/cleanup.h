@@ -16,7 +16,8 @@
 
 #include <check/compiler.h>
 
-#define __cleanup(func) __attribute__((__cleanup__(func)))
+/* As the kernel's: a guard variable is never read, only destroyed. */
+#define __cleanup(func) __attribute__((__unused__, __cleanup__(func)))
 
 #define DEFINE_FREE(_name, _type, _free) \
 	static inline void __free_##_name(void *p) { _type _T = *(_type *)p; _free; }

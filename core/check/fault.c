@@ -153,16 +153,24 @@ int sgt_fault_parse(const char *arg, char *err, size_t errlen)
 	struct sgt_fault_attr a = { .times = -1 };
 	int p = eq ? fault_lookup(arg, (size_t)(eq - arg)) : -1;
 
+	char shown[128];
+
+	/* The refusal is one line: the input is shown with its control bytes as '?'. */
+	snprintf(shown, sizeof(shown), "%s", arg);
+	for (char *c = shown; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	if (p < 0) {
 		snprintf(err, errlen, "unknown fault point in '%s': accepted are %s (as POINT=SPEC)",
-			 arg, sgt_fault_names());
+			 shown, sgt_fault_names());
 		return -EINVAL;
 	}
 	if (!parse_spec(eq + 1, &a)) {
 		snprintf(err, errlen,
 			 "bad fault spec '%s' for %s: accepted are a probability in [0,1], "
 			 "every:N or nth:N (N >= 1), optionally followed by ,times:K",
-			 eq + 1, sgt_fault_name[p]);
+			 shown + (eq + 1 - arg < (long)sizeof(shown) ? eq + 1 - arg : 0),
+			 sgt_fault_name[p]);
 		return -EINVAL;
 	}
 	sgt_fault_set((enum sgt_fault_point)p, &a);

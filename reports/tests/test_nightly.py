@@ -22,7 +22,7 @@ SHORT = {
     "SGT_NIGHTLY_SECONDS": "1", "SGT_NIGHTLY_STRATEGIES": "v19,fixed",
     "SGT_NIGHTLY_HAZARDS": "H1 H6", "SGT_NIGHTLY_REPRO_BUDGET": "20", "SGT_NIGHTLY_TSAN": "0",
     "SGT_NIGHTLY_BENCH": "default", "SGT_NIGHTLY_BENCH_FILTER": "floor|fastpath/(v19|fixed)/shared",
-    "SGT_NIGHTLY_BENCH_MIN_TIME": "0.002", "SGT_NIGHTLY_SEED": "1",
+    "SGT_NIGHTLY_BENCH_MIN_TIME": "0.002", "SGT_NIGHTLY_SEED": "1", "SGT_NIGHTLY_FUZZ": "0",
 }
 FILES = ["matrix-none.json", "matrix-faults.json", "repro-H1.json", "repro-H6.json",
          "bench.json", "junit.xml", "summary.txt", "tsan-reports.json", "report.html"]
@@ -62,16 +62,20 @@ def check_junit(path, want_failures):
 def test_short():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "night")
-        rc, log = nightly(out)
+        rc, log = nightly(out, SGT_NIGHTLY_FUZZ="1")
         if rc != 0:
             fail(f"clean short nightly exited {rc}:\n{log[-3000:]}")
-        for f in FILES:
+        for f in FILES + ["fuzz.json", "list.json"]:
             if not os.path.exists(os.path.join(out, f)):
                 fail(f"{f} missing from the folder")
         summary = open(os.path.join(out, "summary.txt")).read()
         if summary.count("\n") != 1 or "OK" not in summary or "hazards found 2/2" not in summary:
             fail(f"summary: {summary!r}")
         check_junit(os.path.join(out, "junit.xml"), want_failures=False)
+        fuzz = json.load(open(os.path.join(out, "fuzz.json")))
+        if sorted(fuzz) != ["fault", "schedule", "threads"] or \
+                any(r["exit_code"] or "Done" not in r["summary"] for r in fuzz.values()):
+            fail(f"fuzz.json: {fuzz}")
         # A configuration that should be clean and is not: v19 declared clean.
         p = subprocess.run([PY, os.path.join(SRC, "reports/nightly.py"), out,
                             "--expect-clean", "fixed,v19", "--hazards", "H1 H6"],

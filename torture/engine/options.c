@@ -231,33 +231,74 @@ static void parse_axis(const char *opt, char *arg, int count, const char *(*name
 		torture_usage_error("%s '': accepted are %s, a comma list, or all", opt, names());
 }
 
-static void parse_threads(struct torture_config *cfg, char *arg)
+/* One "role=N" of --threads: the role's index, or -1. */
+static int role_of(const char *tok, const char *eq, int nr_roles, const char *const *role_option)
+{
+	for (int r = 0; eq && r < nr_roles; r++)
+		if ((size_t)(eq - tok) == strlen(role_option[r]) &&
+		    !strncmp(tok, role_option[r], (size_t)(eq - tok)))
+			return r;
+	return -1;
+}
+
+static int threads_parse(const char *arg, int nr_roles, const char *const *role_option,
+			 int observer, int *threads, char *err, size_t len)
+{
+	char copy[512], *save, *end;
+
+	if (strlen(arg) >= sizeof(copy))
+		return snprintf(err, len, "--threads '%.40s...': too long", arg), -EINVAL;
+	strcpy(copy, arg);
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		int r = role_of(tok, eq, nr_roles, role_option);
+		long v;
+
+		if (r < 0) {
+			int n = snprintf(err, len, "--threads '%s': accepted are ", tok);
+
+			for (int k = 0; k < nr_roles && n >= 0 && (size_t)n < len; k++)
+				n += snprintf(err + n, len - (size_t)n, "%s%s=N", k ? ", " : "",
+					      role_option[k]);
+			return -EINVAL;
+		}
+		errno = 0;
+		v = strtol(eq + 1, &end, 10);
+		if (errno || end == eq + 1 || *end || v < 0 || v > MAX_PER_ROLE)
+			return snprintf(err, len, "--threads '%s': accepted is a whole number from 0 "
+					"to %d", eq + 1, MAX_PER_ROLE), -EINVAL;
+		threads[r] = (int)v;
+	}
+	if (threads[observer] < 1)
+		return snprintf(err, len, "--threads %s=%d: accepted is 1 to %d (they observe)",
+				role_option[observer], threads[observer], MAX_PER_ROLE), -EINVAL;
+	return 0;
+}
+
+/* A refusal is one line: control bytes of the quoted input become '?'. */
+static int one_line(char *err, int ret)
+{
+	for (char *c = err; ret && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return ret;
+}
+
+int torture_threads_parse(const char *arg, int nr_roles, const char *const *role_option,
+			  int observer, int *threads, char *err, size_t len)
+{
+	return one_line(err, threads_parse(arg, nr_roles, role_option, observer, threads, err,
+					   len));
+}
+
+static void parse_threads(struct torture_config *cfg, const char *arg)
 {
 	const struct torture_subject *s = cfg->subject;
+	char err[300];
 
-	for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
-		char *eq = strchr(tok, '=');
-		int r;
-
-		for (r = 0; r < s->nr_roles; r++)
-			if (eq && (size_t)(eq - tok) == strlen(s->role_option[r]) &&
-			    !strncmp(tok, s->role_option[r], (size_t)(eq - tok)))
-				break;
-		if (r == s->nr_roles) {
-			char roles[256];
-			int n = 0;
-
-			for (int k = 0; k < s->nr_roles; k++)
-				n += snprintf(roles + n, sizeof(roles) - (size_t)n, "%s%s=N",
-					      k ? ", " : "", s->role_option[k]);
-			torture_usage_error("--threads '%s': accepted are %s", tok, roles);
-		}
-		cfg->threads[r] = (int)torture_parse_long("--threads", eq + 1, 0, MAX_PER_ROLE);
-	}
-	if (cfg->threads[s->observer_role] < 1)
-		torture_usage_error("--threads %s=%d: accepted is 1 to %d (they observe)",
-				    s->role_option[s->observer_role], cfg->threads[s->observer_role],
-				    MAX_PER_ROLE);
+	if (torture_threads_parse(arg, s->nr_roles, s->role_option, s->observer_role,
+				  cfg->threads, err, sizeof(err)))
+		torture_usage_error("%s", err);
 }
 
 static void parse_fault(struct torture_config *cfg, const char *arg)

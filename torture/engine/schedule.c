@@ -87,11 +87,15 @@ static __attribute__((format(printf, 4, 5))) bool bad(struct torture_schedule *s
 						     const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(s->error, sizeof(s->error), "%s:%d: ", path, line);
+	int n = snprintf(s->error, sizeof(s->error), "%.400s:%d: ", path, line);
 
 	va_start(ap, fmt);
 	vsnprintf(s->error + n, sizeof(s->error) - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* One line: a quoted piece of the file shows its control bytes as '?'. */
+	for (char *c = s->error; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return false;
 }
 
@@ -151,20 +155,29 @@ static bool read_choices(FILE *f, struct torture_schedule *s, const char *path, 
 
 bool torture_read_schedule(const char *path, struct torture_schedule *s)
 {
-	char line[4096], *v, *end;
-	int lineno = 1, version;
 	FILE *f = fopen(path, "r");
 	bool ok;
 
-	memset(s, 0, sizeof(*s));
-	if (!f)
+	if (!f) {
+		memset(s, 0, sizeof(*s));
 		return bad(s, path, 0, "cannot read it: %s", strerror(errno));
+	}
+	ok = torture_read_schedule_stream(f, path, s);
+	fclose(f);
+	return ok;
+}
+
+bool torture_read_schedule_stream(FILE *f, const char *path, struct torture_schedule *s)
+{
+	char line[4096], *v, *end;
+	int lineno = 1, version;
+	bool ok;
+
+	memset(s, 0, sizeof(*s));
 	ok = fgets(line, sizeof(line), f) && !strncmp(line, SCHEDULE_MAGIC, strlen(SCHEDULE_MAGIC));
-	if (!ok) {
-		fclose(f);
+	if (!ok)
 		return bad(s, path, 1, "not a sgtorture schedule (accepted: a file written by a "
 			   "failing --sched random or pct run)");
-	}
 	version = atoi(line + strlen(SCHEDULE_MAGIC));
 	ok = version == SCHEDULE_VERSION ||
 	     bad(s, path, 1, "version %d: accepted is version %d", version, SCHEDULE_VERSION);
@@ -184,7 +197,6 @@ bool torture_read_schedule(const char *path, struct torture_schedule *s)
 		     bad(s, path, lineno, "choices '%s': accepted is a number > 0", v);
 	}
 	ok = ok && read_choices(f, s, path, &lineno);
-	fclose(f);
 	if (!ok) {
 		free(s->choices);
 		s->choices = NULL;

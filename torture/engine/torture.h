@@ -76,6 +76,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void torture_usage_error(const c
 double torture_parse_double(const char *opt, const char *arg, double min, double max,
 			    const char *accepted);
 long torture_parse_long(const char *opt, const char *arg, long min, long max);
+/*
+ * --threads "role=N,...": into threads[] (by role_option's order); 0, or
+ * -EINVAL with one line in err naming the bad part and the accepted ones.
+ */
+int torture_threads_parse(const char *arg, int nr_roles, const char *const *role_option,
+			  int observer, int *threads, char *err, size_t len);
 /* Parse the options after the verb (and its id); on bad usage exit 2. */
 void torture_parse_options(int argc, char **argv, struct torture_config *cfg);
 void torture_defaults(struct torture_config *cfg, const struct torture_subject *subject,
@@ -226,6 +232,8 @@ struct torture_schedule {
 };
 /* Read path into s; false with s->error naming the first bad line. */
 bool torture_read_schedule(const char *path, struct torture_schedule *s);
+/* The same from an open stream (the fuzz target reads from memory); path names it. */
+bool torture_read_schedule_stream(FILE *f, const char *path, struct torture_schedule *s);
 /* Was s written for cfg's variant, model and threads?  Else false with s->error. */
 bool torture_schedule_fits(const struct torture_config *cfg, struct torture_schedule *s,
 			   const char *path);
