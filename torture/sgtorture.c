@@ -12,7 +12,7 @@
 
 static const struct torture_verb *const verbs[] = {
 	&torture_verb_run, &torture_verb_list, &torture_verb_repro, &torture_verb_hunt,
-	&torture_verb_explore, &torture_verb_replay, NULL,
+	&torture_verb_explore, &torture_verb_check, &torture_verb_replay, NULL,
 };
 
 static void help(const struct torture_subject *s)

@@ -16,7 +16,7 @@
 
 const char *const sched_policy_name[] = {
 	[SCHED_OS] = "os", [SCHED_RANDOM] = "random", [SCHED_PCT] = "pct",
-	[SCHED_REPLAY] = "replay",
+	[SCHED_REPLAY] = "replay", [SCHED_BOUNDED] = "bounded",
 };
 
 struct ctl_thread {
@@ -128,22 +128,74 @@ static void pct_init(void)
 		change_points[k] = 1 + next_random() % (cfg.max_steps ? cfg.max_steps : 1);
 }
 
-/* Who runs next; -1 when no thread can. */
-static int pick(void)
+/* Nobody can run: a grace period's sleep ends by itself; -1 if there is none. */
+static int pick_soft(void)
+{
+	for (int i = 0; i < cfg.nr_threads; i++)
+		if (!threads[i].done && threads[i].soft) {
+			threads[i].blocked_on = NULL;
+			return i;
+		}
+	return -1;
+}
+
+/* bounded: the given choices, then the current thread while it can run, else the lowest. */
+static int pick_bounded(int current)
+{
+	if (nr_choices < cfg.nr_replay) {
+		int c = (int)cfg.replay[nr_choices];
+
+		if (c < cfg.nr_threads && runnable(c))
+			return c;
+	}
+	if (current >= 0 && runnable(current))
+		return current;
+	for (int i = 0; i < cfg.nr_threads; i++)
+		if (runnable(i))
+			return i;
+	return -1;
+}
+
+/* bounded: what the search needs of this decision (before the choice is made). */
+static void trace_decision(int current, int chosen)
+{
+	struct sched_ctl_trace *t = cfg.trace;
+	struct sched_ctl_decision *d;
+
+	if (!t)
+		return;
+	if (t->n == t->cap) {
+		t->overflow = true;
+		return;
+	}
+	d = &t->d[t->n++];
+	d->chosen = (int8_t)chosen;
+	d->current = (int8_t)current;
+	d->current_runnable = current >= 0 && runnable(current);
+	d->runnable = 0;
+	for (int i = 0; i < cfg.nr_threads; i++)
+		if (runnable(i))
+			d->runnable |= 1ull << i;
+}
+
+/* Who runs next after current (-1: none was); -1 when no thread can. */
+static int pick(int current)
 {
 	int n = cfg.nr_threads, best = -1, count = 0;
 
+	if (cfg.policy == SCHED_BOUNDED) {
+		best = pick_bounded(current);
+		if (best < 0)
+			best = pick_soft();
+		if (best >= 0)
+			trace_decision(current, best);
+		return best;
+	}
+
 	for (int i = 0; i < n; i++)
 		count += runnable(i);
-	if (!count) {
-		/* Nobody else can run: a grace period's sleep ends by itself. */
-		for (int i = 0; i < n; i++)
-			if (!threads[i].done && threads[i].soft) {
-				threads[i].blocked_on = NULL;
-				return i;
-			}
-		return -1;
-	}
+	if (!count)
+		return pick_soft();
 	switch (cfg.policy) {
 	case SCHED_REPLAY:
 		if (nr_choices < cfg.nr_replay) {
@@ -198,7 +250,7 @@ static void deadlock(void)
 /* With ctl_lock held: hand the turn to the next thread, wait for ours again. */
 static void switch_from(int me, enum sgt_sp_kind kind)
 {
-	int next = pick();
+	int next = pick(me);
 
 	if (next < 0)
 		deadlock();
@@ -285,7 +337,7 @@ void sched_ctl_start(void)
 	ctl_enter();
 	while (nr_registered < cfg.nr_threads)
 		pthread_cond_wait(&ctl_all_registered, &ctl_lock);
-	running = pick();
+	running = pick(-1);
 	if (running >= 0) {
 		record((uint32_t)running, SGT_SP_NR);
 		pthread_cond_signal(&threads[running].turn);
@@ -302,7 +354,7 @@ void sched_ctl_exit(void)
 	ctl_enter();
 	threads[self].done = true;
 	unblock_all();
-	next = pick();
+	next = pick(self);
 	if (next < 0) {
 		bool all_done = true;
 

@@ -9,6 +9,9 @@
  *             priorities, depth-1 priority change points among the
  *             expected steps; the highest-priority runnable thread runs
  *   replay    the recorded choices, then the lowest-numbered runnable thread
+ *   bounded   the given choices, then no preemption: the running thread goes
+ *             on while it can, else the lowest-numbered runnable one (the
+ *             base schedule of iterative context bounding, sgtorture check)
  *
  * Each is deterministic for a seed: the choices, and so the interleaving,
  * the trace hash and the verdict, are the same every time.
@@ -33,7 +36,25 @@
 
 #include <check/sched.h>
 
-enum sched_policy { SCHED_OS, SCHED_RANDOM, SCHED_PCT, SCHED_REPLAY };
+enum sched_policy { SCHED_OS, SCHED_RANDOM, SCHED_PCT, SCHED_REPLAY, SCHED_BOUNDED };
+
+/*
+ * One decision, as a bounded search needs it: who ran before (current, -1
+ * at the start), whether it could have gone on (a switch away from it is a
+ * preemption), who was runnable, who was chosen.
+ */
+struct sched_ctl_decision {
+	int8_t chosen, current;
+	bool current_runnable;
+	uint64_t runnable;		/* bit i: thread i could run */
+};
+
+/* Where the decisions go (memory the caller may share with a parent process). */
+struct sched_ctl_trace {
+	size_t n, cap;			/* decisions recorded; room for cap */
+	bool overflow;			/* more decisions than room */
+	struct sched_ctl_decision d[];
+};
 extern const char *const sched_policy_name[];
 
 #define SCHED_CTL_MAX_THREADS 64
@@ -46,6 +67,7 @@ struct sched_ctl_config {
 	const uint32_t *replay;		/* replay: the choices */
 	size_t nr_replay;
 	int nr_threads;			/* controlled threads that will register */
+	struct sched_ctl_trace *trace;	/* NULL: no decisions recorded */
 	/* Every thread blocked: called once, by the last thread to block. */
 	void (*deadlock)(const char *positions);
 };

@@ -45,6 +45,9 @@ const char torture_options_help[] =
 "  --until-match TEXT    with --until KIND: only a report whose text has TEXT; with\n"
 "                        --until tsan: only a report whose stack shows TEXT\n"
 "  --no-shrink           explore: keep the first failing schedule as it is\n"
+"  --ops N               each thread runs N operations of its role, then exits (so a\n"
+"                        controlled run is finite; check's default: 2)\n"
+"  --preemptions K       check: every schedule with at most K preemptions (default: 2)\n"
 "  --timeline            keep and print the threads' last events before the first\n"
 "                        report (default: off; on for repro, hunt and explore)\n"
 "  --sched POLICY        who runs next: os (the kernel's threads, default), random,\n"
@@ -391,7 +394,7 @@ enum {
 	OPT_JITTER, OPT_STAT_INTERVAL, OPT_WATCHDOG, OPT_JSON, OPT_QUIET, OPT_NO_FORK,
 	OPT_INJECT_HANG, OPT_HELP, OPT_UNTIL, OPT_TIMELINE, OPT_BUDGET, OPT_SEEDS, OPT_SCHED,
 	OPT_SCHED_DEPTH, OPT_SCHED_STEPS, OPT_SCHED_DIR, OPT_UNTIL_MATCH, OPT_SHARD, OPT_PROGRESS,
-	OPT_NO_SHRINK,
+	OPT_NO_SHRINK, OPT_OPS, OPT_PREEMPTIONS,
 };
 
 static const struct option engine_opts[] = {
@@ -413,6 +416,8 @@ static const struct option engine_opts[] = {
 	{ "shard", required_argument, 0, OPT_SHARD },
 	{ "progress", required_argument, 0, OPT_PROGRESS },
 	{ "no-shrink", no_argument, 0, OPT_NO_SHRINK },
+	{ "ops", required_argument, 0, OPT_OPS },
+	{ "preemptions", required_argument, 0, OPT_PREEMPTIONS },
 };
 #define NR_ENGINE_OPTS (sizeof(engine_opts) / sizeof(engine_opts[0]))
 
@@ -472,6 +477,9 @@ static bool parse_engine_option(struct torture_config *cfg, int c, char *arg)
 	case OPT_SHARD: parse_shard(cfg, arg); break;
 	case OPT_PROGRESS: parse_progress(cfg, arg); break;
 	case OPT_NO_SHRINK: need_scenario(cfg, "--no-shrink"); cfg->shrink = false; break;
+	case OPT_OPS: cfg->ops = (unsigned long)torture_parse_long("--ops", arg, 1, 1000000); break;
+	case OPT_PREEMPTIONS: need_scenario(cfg, "--preemptions");
+		cfg->preemptions = (int)torture_parse_long("--preemptions", arg, 0, 16); break;
 	default: return false;
 	}
 	return true;
@@ -555,7 +563,9 @@ void torture_replay_cmdline(const struct torture_config *cfg, int variant, int m
 		ADD(" --until-match '%s'", cfg->tsan_frame);
 	if (cfg->timeline)
 		ADD(" --timeline");
-	if (cfg->sched != SCHED_OS && cfg->sched != SCHED_REPLAY)
+	if (cfg->ops)
+		ADD(" --ops %lu", cfg->ops);
+	if (cfg->sched != SCHED_OS && cfg->sched != SCHED_REPLAY && cfg->sched != SCHED_BOUNDED)
 		ADD(" --sched %s --sched-depth %d --sched-steps %lu", sched_policy_name[cfg->sched],
 		    cfg->sched_depth, cfg->sched_steps);
 	if (cfg->sched == SCHED_REPLAY)

@@ -28,6 +28,7 @@ struct torture_run {
 	struct torture_result *res;
 	void *state;			/* the subject's */
 	atomic_bool stop;
+	atomic_int exited;		/* threads that left their loop (--ops: all, at the end) */
 	struct torture_thread *threads;
 	struct trace_ring **rings;	/* each thread's, for trace_snapshot() */
 	int nthreads;
@@ -256,7 +257,9 @@ static void control(struct torture_run *ctx, uint64_t start)
 	torture_stutter_init(cfg->stutter, start);
 	uint64_t last_steps = 0, steps_since = start;
 
-	while (!interrupted && !atomic_load(&ctx->res->found)) {
+	/* With --ops, the run ends when every thread has done its operations. */
+	while (!interrupted && !atomic_load(&ctx->res->found) &&
+	       atomic_load(&ctx->exited) < ctx->nthreads) {
 		now = sgt_now_ns();
 		if (ctx->controlled) {
 			/*
@@ -288,7 +291,8 @@ static void control(struct torture_run *ctx, uint64_t start)
 				stats_line(ctx, (double)(now - start) / 1e9, stdout);
 			next_stat = now + (uint64_t)(cfg->stat_interval * 1e9);
 		}
-		usleep(10000);
+		/* Short at first: a controlled run of a few operations ends in a millisecond. */
+		usleep(now - start < 100000000ull ? 200 : 10000);
 	}
 }
 
@@ -318,7 +322,7 @@ static void sched_start(struct torture_run *ctx)
 		.policy = (enum sched_policy)cfg->sched, .seed = cfg->seed,
 		.depth = cfg->sched_depth, .max_steps = cfg->sched_steps,
 		.replay = cfg->sched_replay, .nr_replay = cfg->nr_sched_replay,
-		.nr_threads = ctx->nthreads, .deadlock = on_deadlock,
+		.nr_threads = ctx->nthreads, .deadlock = on_deadlock, .trace = cfg->sched_trace,
 	};
 
 	/* The torture's hook (coverage, timeline) runs first at every point. */
@@ -386,15 +390,20 @@ static void *role_thread(void *arg)
 	trace_thread_start(&t->ring, t->role, t->idx);
 	if (t->controlled)
 		sched_ctl_register((int)(t - ctx->threads), t->sgt->name);
-	/* Controlled: the scheduler's step count ends the run, the same way every time. */
-	while (!atomic_load_explicit(stop, memory_order_relaxed) &&
-	       !(t->controlled && sched_ctl_expired())) {
+	/*
+	 * Controlled: the scheduler's step count ends the run, the same way
+	 * every time; with --ops N, each thread's N operations do.
+	 */
+	for (unsigned long ops = 0; !atomic_load_explicit(stop, memory_order_relaxed) &&
+	     !(t->controlled && sched_ctl_expired()) &&
+	     !(ctx->cfg->ops && ops == ctx->cfg->ops); ops++) {
 		torture_stutter_wait(stop);
 		sgt_thread_set_op(role);
 		ctx->subject->step(ctx->state, t);
 		atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
 	}
 	sgt_thread_set_op("exited");
+	atomic_fetch_add(&ctx->exited, 1);
 	sched_ctl_exit();
 	sgt_thread_stop();
 	return NULL;
@@ -446,13 +455,19 @@ static void join_threads(struct torture_run *ctx)
  * after it is noise: no join, no leak check.
  */
 /*
- * A controlled run that drew a TSan report keeps its schedule, up to now:
- * the report came from inside TSan, where the schedule could not be marked,
- * and replaying every choice made reproduces it exactly.
+ * A controlled run that failed on an oracle it was not waiting for (a TSan
+ * report, which comes from inside TSan where the schedule cannot be marked,
+ * or another violation) keeps its whole schedule: replaying every choice
+ * made reproduces it exactly.
  */
 static void keep_tsan_schedule(struct torture_run *ctx)
 {
-	if (ctx->controlled && ctx->res->tsan_reports && !sched_ctl_failure_choices())
+	unsigned long violations = 0;
+
+	for (int k = 0; k < SGT_V_NR; k++)
+		violations += atomic_load(&ctx->res->violations[k]);
+	if (ctx->controlled && (ctx->res->tsan_reports || violations) &&
+	    !sched_ctl_failure_choices())
 		sched_ctl_mark_failure();
 }
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <check/sched_ctl.h>
 #include <check/tsan_report.h>
 #include <check/violation.h>
 
@@ -67,6 +68,9 @@ struct torture_config {
 	int sched_stop_on;
 	const char *sched_match;
 	void *subject_cfg;			/* the subject's own options */
+	unsigned long ops;			/* --ops N: each thread's operations (0: no end) */
+	struct sched_ctl_trace *sched_trace;	/* check: the decisions, in shared memory */
+	int preemptions;			/* check: the bound K */
 	const char *argv0;
 };
 

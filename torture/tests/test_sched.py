@@ -238,6 +238,58 @@ def test_schedule_files():
             fail(f"another strategy: exit {rc}: {err}")
 
 
+def check(args, tmp):
+    """sgtorture check ARGS --json: (exit status, stdout, the JSON)."""
+    path = os.path.join(tmp, "check.json")
+    rc, out, err = run([SGTORTURE, "check", *args, "--sched-dir", tmp, "--json", path],
+                       timeout=600)
+    return rc, out, json.load(open(path)) if os.path.exists(path) else None
+
+
+def test_check_port():
+    """check H7 on v19 finds it, with the fewest preemptions (at most 3), and its
+    schedule replays to the use after free."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = check(["H7"], tmp)
+        first = doc and doc["first_found"]
+        if rc != 0 or not first or first["preemptions"] > 3:
+            fail(f"check H7: exit {rc}, first {first}:\n{out[-1500:]}")
+        rc, out, rdoc = run_json([SGTORTURE, "replay", first["file"], "--sched-dir", tmp], tmp)
+        if "use-after-free" not in rdoc["runs"][0]["violations"]:
+            fail(f"the counterexample's replay: {sorted(rdoc['runs'][0]['violations'])}")
+
+
+def test_check_fixed():
+    """check H7 on fixed exhausts K = 2 with no failure of any oracle."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = check(["H7", "--strategy", "fixed", "--preemptions", "2"], tmp)
+        if rc != 0 or not doc["exhausted"] or doc["failed"] or doc["schedules"] < 100:
+            fail(f"exit {rc}: {doc}\n{out[-1000:]}")
+
+
+def test_check_shards():
+    """Two shards of one bound run the whole tree between them: merged, the same
+    schedules as unsharded, and exhausted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, whole = check(["H7", "--strategy", "fixed", "--preemptions", "1"], tmp)
+        parts = []
+        for i in (1, 2):
+            rc, out, doc = check(["H7", "--strategy", "fixed", "--preemptions", "1",
+                                  "--shard", f"{i}/2"], tmp)
+            path = os.path.join(tmp, f"part{i}.json")
+            json.dump(doc, open(path, "w"))
+            parts.append(path)
+        merged = os.path.join(tmp, "merged.json")
+        src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        subprocess.run([sys.executable, os.path.join(src, "reports", "check_merge.py"), *parts,
+                        "-o", merged], check=True, capture_output=True)
+        m = json.load(open(merged))
+        if not m["exhausted"] or m["schedules"] != whole["schedules"] or \
+                min(json.load(open(p))["schedules"] for p in parts) < 2:
+            fail(f"merged {m['schedules']} schedules (exhausted {m['exhausted']}), "
+                 f"unsharded {whole['schedules']}")
+
+
 def test_deadlock():
     """H2 under a controlled schedule: a deadlock report naming where each thread
     is blocked, at once, not a watchdog timeout."""
@@ -262,7 +314,9 @@ def test_deadlock():
 
 TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
          "deadlock": test_deadlock, "false_deadlock": test_false_deadlock,
-         "fixed_clean_h7": test_fixed_clean_h7, "schedule_files": test_schedule_files}
+         "fixed_clean_h7": test_fixed_clean_h7, "schedule_files": test_schedule_files,
+         "check_port": test_check_port, "check_fixed": test_check_fixed,
+         "check_shards": test_check_shards}
 for h in FOUND_BY_PCT:
     TESTS["replay_" + h] = lambda h=h: test_replay(h)
 for h in TSAN_FOUND:
