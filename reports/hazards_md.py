@@ -42,8 +42,8 @@ def hazards(doc):
                    f"{cell(h['oracle'])} | {'yes' if h['race'] else 'no'} |")
     out += ["", "### The smallest configuration that shows each (`sgtorture repro ID`)", "",
             "| id | strategy | Devres model | faults | threads (c/a/r/f) | objects, devices | "
-            "jitter | waits for | under a controlled schedule |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "jitter | waits for | under a controlled schedule | check: ops, seed |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for h in doc["hazards"]:
         r = h["repro"]
         t = r["threads"]
@@ -55,7 +55,7 @@ def hazards(doc):
         out.append(f"| {h['name']} | {r['strategy']} | {r['devres_model']} | "
                    f"{', '.join(r['faults']) or '-'} | {t['creators']}/{t['accessors']}/"
                    f"{t['revokers']}/{t['freers']} | {r['objects']}, {r['devices']} | "
-                   f"{r['jitter']:g} | {oracle} | {sched} |")
+                   f"{r['jitter']:g} | {oracle} | {sched} | {r['check_ops']}, {r['check_seed']} |")
     return out
 
 

@@ -52,13 +52,15 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 	       .repro = { .strategy = "v19", .model = DEVRES_2026, .faults = { "devres-alloc=0.5" },
 			  .threads = ROLES(1, 1, 0, 0), .objects = 4, .devices = 1,
 			  .oracle = SGT_V_PAGE_COUNT, .sched_oracle = SGT_V_PAGE_COUNT,
-			  .timeline = { "injected error", "put" } } ),
+			  .timeline = { "injected error", "put" },
+			  .check_ops = 4, .check_seed = 1 } ),
 	HAZARD(H4, "no device check before populating: the sgt is bound to the wrong "
 	       "device's devres", "v12, v12-review", "foreign-device / mapping-after-unbind",
 	       false,
 	       .repro = { .strategy = "v12", .model = DEVRES_2026, .threads = ROLES(1, 1, 0, 0),
 			  .objects = 4, .devices = 2, .oracle = SGT_V_FOREIGN_DEVICE,
-			  .sched_oracle = SGT_V_FOREIGN_DEVICE } ),
+			  .sched_oracle = SGT_V_FOREIGN_DEVICE,
+			  .check_ops = 8, .check_seed = 3 } ),
 	HAZARD(H5, "imported object: SGTableMap's drop unmaps and frees the exporter's sgt",
 	       "v12..v19", "double-unmap (mapping registry)", false, .imported = true,
 	       .repro = { .strategy = "v19", .model = DEVRES_2026, .threads = ROLES(1, 1, 0, 0),
@@ -70,7 +72,8 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 	       .repro = { .strategy = "v19", .model = DEVRES_6_17, .threads = ROLES(0, 1, 1, 0),
 			  .objects = 4, .devices = 1, .oracle = SGT_V_USE_AFTER_UNMAP,
 			  .sched_oracle = SGT_V_USE_AFTER_UNMAP,
-			  .timeline = { "device_unbind", "device_bind", "sg_table" } } ),
+			  .timeline = { "device_unbind", "device_bind", "sg_table" },
+			  .check_ops = 8, .check_seed = 1 } ),
 	HAZARD(H7, "unbind vs object free: Devres drop does not wait for an in-flight "
 	       "release (devres-6.16, devres-2026), so SGTableMap's drop can run after the "
 	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026",
@@ -99,7 +102,8 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  .objects = 4, .devices = 1, .jitter = 0.1, .oracle = SGT_ORACLE_TSAN,
 			  .tsan_frame = "access_owned", .sched_oracle = SGT_V_USE_AFTER_UNMAP,
 			  /* H10's use after unmap is of a freed table; v12's H6 gives a NULL one. */
-			  .sched_match = "unmapped sg_table" } ),
+			  .sched_match = "unmapped sg_table",
+			  .check_ops = 8, .check_seed = 1 } ),
 };
 
 const struct sgtable_hazard *sgtable_hazard_find(const char *name)

@@ -42,6 +42,13 @@ struct sgtable_repro {
 	const char *sched_match;
 	/* Events the timeline of a finding must show (NULL-terminated). */
 	const char *timeline[4];
+	/*
+	 * sgtorture check: each thread's operations, and the seed of the roles'
+	 * own choices (which object, which device): the search is over
+	 * schedules of that one program.  0: check's defaults (2 and 1).
+	 */
+	unsigned int check_ops;
+	uint64_t check_seed;
 };
 
 struct sgtable_hazard {

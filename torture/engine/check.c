@@ -301,9 +301,10 @@ static int check_main(struct torture_config *cfg)
 static void prepare_check(struct torture_config *cfg)
 {
 	cfg->budget = 100000;		/* schedules at most */
-	cfg->seed = 1;			/* the roles' choices: one search, the same every time */
+	/* The roles' own choices: one program, the same search every time. */
+	cfg->seed = cfg->check_seed ? cfg->check_seed : 1;
 	cfg->preemptions = 2;
-	cfg->ops = 2;
+	cfg->ops = cfg->check_ops ? cfg->check_ops : 2;
 	cfg->sched = SCHED_BOUNDED;
 	cfg->sched_steps = 100000;	/* a safety net: --ops ends every schedule */
 	cfg->timeline = false;

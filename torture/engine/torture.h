@@ -69,6 +69,8 @@ struct torture_config {
 	const char *sched_match;
 	void *subject_cfg;			/* the subject's own options */
 	unsigned long ops;			/* --ops N: each thread's operations (0: no end) */
+	unsigned long check_ops;		/* a scenario's for check (0: check's default) */
+	uint64_t check_seed;
 	struct sched_ctl_trace *sched_trace;	/* check: the decisions, in shared memory */
 	int preemptions;			/* check: the bound K */
 	const char *argv0;

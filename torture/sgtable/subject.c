@@ -183,6 +183,8 @@ static bool scenario_apply(const char *id, struct torture_config *cfg)
 	cfg->tsan_frame = r->tsan_frame;
 	cfg->sched_stop_on = r->sched_oracle;
 	cfg->sched_match = r->sched_match;
+	cfg->check_ops = r->check_ops;
+	cfg->check_seed = r->check_seed;
 	cfg->timeline = true;
 	cfg->stat_interval = 0;
 	return true;
