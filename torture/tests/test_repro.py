@@ -3,6 +3,11 @@
 """The repro label: `sgtorture repro ID` finds each hazard with its expected
 oracle, and the same configuration on `fixed` runs clean.
 
+Deterministic: the port's repro runs under controlled random schedules from
+a fixed seed (its attempts are the same every time; TSan sees the program's
+races there too), and the clean twin is a fixed number of such schedules
+counting every oracle, not a time.
+
 Usage: test_repro.py SGTORTURE ID BUILD
 
 The expectations below are written out here, not read from the program's
@@ -13,8 +18,8 @@ import sys
 from testlib import check, main, sgtorture
 
 SGTORTURE, HAZARD, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
-BUDGET = 60          # the default budget of `repro`
-TWIN_MIN = 3.0       # the clean twin runs at least this long
+BUDGET = 120         # seconds: room for the few deterministic attempts, never reached
+TWIN_SCHEDULES = 10  # the clean twin: controlled schedules of the same configuration
 
 # id -> (violation kind, or "tsan" with frames its report must show)
 EXPECT = {
@@ -50,7 +55,7 @@ def repro(*args, timeout):
 
 def test_repro():
     oracle, frames = EXPECT[HAZARD]
-    rc, out, doc = repro("--budget", str(BUDGET), timeout=BUDGET + 120)
+    rc, out, doc = repro("--budget", str(BUDGET), "--sched", "random", timeout=BUDGET + 120)
     if rc != 0:
         fail(f"not found (exit {rc}):\n{out[-3000:]}")
     run = doc["runs"][0]
@@ -69,18 +74,17 @@ def test_repro():
             fail(f"the timeline does not show '{event}':\n{timeline}")
     spent = float(out.split("FOUND by attempt ")[1].split(", ")[1].split(" s")[0])
 
-    # The clean twin: the same configuration on fixed, at least as long.
-    twin = max(TWIN_MIN, spent)
-    rc, out, doc = repro("--strategy", "fixed", "--budget", f"{twin:.1f}", timeout=twin + 120)
-    run = doc["runs"][0]
-    # fixed is declared clean: it passes (exit 0) only when every oracle stayed quiet.
-    if rc != 0 or "NOT FOUND" not in out or "clean on every oracle" not in out:
-        fail(f"fixed: expected NOT FOUND and clean on every oracle (exit 0), got exit "
-             f"{rc}:\n{out[-2000:]}")
-    if run["failed"] or run["violations"] or run["tsan"]["reports"]:
-        fail(f"fixed is not clean: {run['violations']} tsan={run['tsan']['reports']} "
-             f"({run['exit_reason']})")
-    print(f"repro {HAZARD}: found in {spent:.3f} s of running; fixed clean for {twin:.1f} s")
+    # The clean twin: the same configuration on fixed, under as many controlled
+    # schedules every time, every oracle counted.
+    rc, out, err, doc = sgtorture(SGTORTURE, "explore", HAZARD, "--strategy", "fixed",
+                                  "--sched", "random", "--seed", "1", "--no-shrink",
+                                  "--budget", str(TWIN_SCHEDULES), timeout=600)
+    if rc != 0 or f"{TWIN_SCHEDULES} schedules" not in out or \
+            " 0 failed on any oracle" not in out or "clean on every oracle" not in out:
+        fail(f"fixed: expected {TWIN_SCHEDULES} schedules clean on every oracle (exit 0), got "
+             f"exit {rc}:\n{out[-2000:]}")
+    print(f"repro {HAZARD}: found in {spent:.3f} s of running; fixed clean under "
+          f"{TWIN_SCHEDULES} schedules")
 
 
 main({HAZARD: test_repro}, HAZARD)

@@ -52,17 +52,23 @@ def faults():
     return out
 
 
+# Tests that assert a race or a clean result run under controlled random schedules
+# from a fixed seed: the same interleavings every time (free-running races are
+# the nightly's).  CONTROLLED is that, for 20000 schedule points a run.
+CONTROLLED = ["--sched", "random", "--sched-steps", "20000"]
+
+
 def test_fixed_clean():
     """fixed: clean on every devres model, with every fault point on and imports."""
     rc, out, err, doc = sgtorture("--strategy", "fixed", "--devres-model", "all",
-                                  "--imports", *faults(), "--duration", "2",
+                                  "--imports", *faults(), *CONTROLLED,
                                   "--seed", "11", "--quiet")
     check(doc is not None, "no JSON written")
     for run in doc["runs"]:
         check(not run["failed"] and run["exit_code"] == 0,
               f"fixed/{run['devres_model']} failed: {run['violations']} "
               f"tsan={run['tsan']['reports']} exit={run['exit_reason']}", run)
-        check(run["roles"]["Accessors"]["ops"] > 1000,
+        check(run["roles"]["Accessors"]["ops"] > 300,
               f"fixed/{run['devres_model']}: accessors barely ran", run)
         check(run["outcomes"].get("table", {}).get("count", 0) > 0,
               f"fixed/{run['devres_model']}: never got a table", run)
@@ -79,8 +85,8 @@ def test_fixed_clean():
 def test_verdict(strategy):
     """A port's verdict on every model holds the kinds of the hazards it carries."""
     rc, out, err, doc = sgtorture("--strategy", strategy, "--devres-model", "all",
-                                  "--fault", "devres-alloc=0.02", "--duration", "1.5",
-                                  "--seed", "5", "--quiet")
+                                  "--fault", "devres-alloc=0.02", *CONTROLLED,
+                                  "--seed", "1", "--quiet")
     check(rc == 1, f"{strategy}: exit {rc}, expected 1")
     check(doc is not None and doc["verdict"] == "FAILURE", "JSON verdict is not FAILURE")
     for run in doc["runs"]:
@@ -101,29 +107,24 @@ def test_verdict(strategy):
 
 
 def test_known_bad_variant():
-    """v19 with H9 (no sgt_lock): TSan reports the race in the tsan build;
-    elsewhere the losing populator's map drop unmaps a table in use, which
-    v19 on devres-6.17 never does without the variant.  Free-running threads:
-    a bounded list of seeds is tried until the report comes (one run of 0.9 s
-    once saw none), and every seed's verdict counts."""
-    args = ["--strategy", "v19", "--devres-model", "devres-6.17", "--duration", "2", "--quiet"]
-    seen = []
-    for seed in ["2", "3", "4", "5", "6"]:
-        rc, out, err, doc = sgtorture(*args, "--seed", seed, "--hazard", "H9")
-        check(rc == 1, f"seed {seed}: exit {rc}, expected 1")
-        run = doc["runs"][0]
-        if BUILD == "tsan":
-            found = any(u["type"] == "data-race" and
-                        ("sgtable_map.c" in u["stacks"] or "gem_shmem.c" in u["stacks"])
-                        for u in run["tsan"]["unique"])
-        else:
-            found = "double-unmap" in run["violations"]
-        seen.append(f"seed {seed}: {sorted(run['violations'])} tsan={run['tsan']['reports']}")
-        if found:
-            break
-    check(found, "H9's oracle in none of the seeds:\n  " + "\n  ".join(seen), run)
+    """v19 with H9 (no sgt_lock): TSan reports the race in the tsan build (TSan
+    sees the program's synchronisation only, under controlled schedules);
+    elsewhere the losing populator's map drop unmaps a table in use, which v19
+    on devres-6.17 never does without the variant."""
+    args = ["--strategy", "v19", "--devres-model", "devres-6.17", *CONTROLLED, "--seed", "1",
+            "--quiet"]
+    rc, out, err, doc = sgtorture(*args, "--hazard", "H9")
+    check(rc == 1, f"exit {rc}, expected 1")
+    run = doc["runs"][0]
+    if BUILD == "tsan":
+        check(any(u["type"] == "data-race" and
+                  ("sgtable_map.c" in u["stacks"] or "gem_shmem.c" in u["stacks"])
+                  for u in run["tsan"]["unique"]),
+              "H9: no data race in the map's code among the TSan reports", run)
+    check("double-unmap" in run["violations"],
+          f"H9: no double-unmap in {sorted(run['violations'])}", run)
     # The twin: the same configuration without the variant has none of it.
-    rc, out, err, doc = sgtorture(*args, "--seed", seed)
+    rc, out, err, doc = sgtorture(*args)
     run = doc["runs"][0]
     check("double-unmap" not in run["violations"] and run["tsan"]["reports"] == 0,
           f"v19 without H9 shows H9's oracle: {sorted(run['violations'])} "
@@ -214,7 +215,7 @@ def test_json():
     # devres-6.17: v19 carries only H6 there, so its run completes (H7 on
     # the other models can crash it under the sanitizers).
     rc, out, err, doc = sgtorture("--strategy", "v19,fixed", "--devres-model", "devres-6.17",
-                                  "--duration", "1",
+                                  *CONTROLLED,
                                   "--seed", "42", "--threads",
                                   "creators=1,accessors=3,revokers=1,freers=1", "--quiet")
     check(rc == 1, f"exit {rc}, expected 1")
@@ -230,7 +231,7 @@ def test_json():
     check(uau and uau["count"] > 0 and "thread " in uau["first"],
           f"v19 violations: {v19['violations']}")
     check(v19["outcomes"]["dangling table"]["expectation"] == "FORBIDDEN", "outcome grades")
-    check(0.9 < v19["duration"] < 10, f"duration {v19['duration']}")
+    check(0 < v19["duration"] < 10, f"duration {v19['duration']}")
     check(v19["exit_reason"] == "completed" and fixed["exit_code"] == 0, "exit reasons")
     check("--seed 42" in v19["replay"], "replay has no seed")
     check("reports" in v19["tsan"], "tsan count")
