@@ -87,7 +87,8 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 	       .obj_flag = SGTABLE_HAZ(H8),
 	       .repro = { .strategy = "v12", .model = DEVRES_6_17, .threads = ROLES(1, 2, 1, 0),
 			  .objects = 4, .devices = 1, .jitter = 0.3, .oracle = SGT_ORACLE_TSAN,
-			  .tsan_frame = "v12_owned", .sched_oracle = SGT_ORACLE_NONE } ),
+			  .tsan_frame = "v12_owned", .sched_oracle = SGT_ORACLE_NONE,
+			  .check_ops = 8, .check_seed = 1 } ),
 	HAZARD(H9, "SetOnce used without a serialising lock: a loser sees empty while the "
 	       "winner is in state 1 and creates a second sgt",
 	       "SetOnce misuse (v19 without sgt_lock)", "page-count / mapping invariant", true,
