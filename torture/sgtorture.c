@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <check/names.h>
+
 #include "engine/verbs.h"
 #include "sgtable/sgtable_subject.h"
 
@@ -14,6 +16,13 @@ static const struct torture_verb *const verbs[] = {
 	&torture_verb_run, &torture_verb_list, &torture_verb_repro, &torture_verb_hunt,
 	&torture_verb_explore, &torture_verb_check, &torture_verb_replay, NULL,
 };
+
+#define NR_VERBS	((int)(sizeof(verbs) / sizeof(verbs[0]) - 1))
+
+static const char *verb_name(int i)
+{
+	return verbs[i]->name;
+}
 
 static void help(const struct torture_subject *s)
 {
@@ -47,13 +56,10 @@ static const struct torture_verb *parse_verb(struct torture_config *cfg, int *ar
 	if (*argc > 1 && (*argv)[1][0] != '-') {
 		v = find_verb((*argv)[1]);
 		if (!v) {
-			char names[128];
-			int n = 0;
+			static char names[128];
 
-			for (int i = 0; verbs[i]; i++)
-				n += snprintf(names + n, sizeof(names) - (size_t)n, "%s%s", i ? ", " : "",
-					      verbs[i]->name);
-			torture_usage_error("unknown verb '%s': accepted are %s", (*argv)[1], names);
+			torture_usage_error("unknown verb '%s': accepted are %s", (*argv)[1],
+					    sgt_join_names(names, sizeof(names), NR_VERBS, verb_name));
 		}
 		skip = 1;
 	}

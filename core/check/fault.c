@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <check/fault.h>
+#include <check/names.h>
 
 const char *const sgt_fault_name[SGT_FAULT_NR] = {
 	[SGT_FAULT_DEVRES_ALLOC] = "devres-alloc",
@@ -133,18 +134,16 @@ static bool parse_spec(const char *spec, struct sgt_fault_attr *a)
 	return true;
 }
 
+static const char *fault_name(int p)
+{
+	return sgt_fault_name[p];
+}
+
 const char *sgt_fault_names(void)
 {
-	/* Built once, single-threaded (option parsing), from the table. */
 	static char names[256];
-	size_t n = 0;
 
-	if (names[0])
-		return names;
-	for (int p = 0; p < SGT_FAULT_NR && n < sizeof(names); p++)
-		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", p ? ", " : "",
-				      sgt_fault_name[p]);
-	return names;
+	return sgt_join_names(names, sizeof(names), SGT_FAULT_NR, fault_name);
 }
 
 int sgt_fault_parse(const char *arg, char *err, size_t errlen)

@@ -6,6 +6,7 @@
 #include <kernel/completion.h>
 #include <kernel/devres.h>
 #include <check/fault.h>
+#include <check/names.h>
 #include <kernel/kref.h>
 #include <check/violation.h>
 
@@ -155,18 +156,16 @@ const struct devres_model_desc devres_models[DEVRES_MODEL_NR] = {
 			  "remove node; release = revoke(), result ignored" },
 };
 
+static const char *model_name(int m)
+{
+	return devres_models[m].name;
+}
+
 const char *devres_model_names(void)
 {
-	/* Built once, single-threaded (option parsing), from the table. */
 	static char names[256];
-	size_t n = 0;
 
-	if (names[0])
-		return names;
-	for (int m = 0; m < DEVRES_MODEL_NR && n < sizeof(names); m++)
-		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", m ? ", " : "",
-				      devres_models[m].name);
-	return names;
+	return sgt_join_names(names, sizeof(names), DEVRES_MODEL_NR, model_name);
 }
 
 /* Set before the threads of a run start; read-only while they run. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <check/names.h>
 #include <sgtable/strategy.h>
 
 /* One line per port: its ops table, defined in strategy_<name>.c. */
@@ -47,18 +48,16 @@ const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name)
 	return NULL;
 }
 
+static const char *strategy_name(int i)
+{
+	return sgtable_strategies[i]->name;
+}
+
 const char *sgtable_strategy_names(void)
 {
-	/* Built once, single-threaded (option parsing), from the table. */
 	static char names[512];
-	size_t n = 0;
 
-	if (names[0])
-		return names;
-	for (int i = 0; sgtable_strategies[i] && n < sizeof(names); i++)
-		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
-				      sgtable_strategies[i]->name);
-	return names;
+	return sgt_join_names(names, sizeof(names), sgtable_nr_strategies, strategy_name);
 }
 
 int sgtable_strategy_parse(const char *name, const struct sgtable_strategy_ops **ops,

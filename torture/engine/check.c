@@ -311,16 +311,7 @@ static void prepare_check(struct torture_config *cfg)
 	cfg->stat_interval = 0;
 	cfg->quiet = true;
 	cfg->jitter = 0;
-	/* Under a controlled schedule TSan sees the program's synchronisation only (sched_ctl.c). */
-	if (cfg->stop_on == SGT_ORACLE_TSAN && sgt_tsan_enabled())
-		return;
-	cfg->stop_on = cfg->sched_stop_on;
-	cfg->until_match = cfg->sched_match;
-	cfg->tsan_frame = NULL;
-	if (cfg->stop_on == SGT_ORACLE_NONE)
-		torture_usage_error("check %s: its only oracle is ThreadSanitizer: run the tsan "
-				    "build's sgtorture (build/tsan/torture/sgtorture check %s)",
-				    cfg->scenario, cfg->scenario);
+	torture_controlled_oracle(cfg);
 }
 
 static void check_check(struct torture_config *cfg)

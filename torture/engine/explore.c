@@ -21,12 +21,8 @@
  * catalogue says which: switching threads under one lock orders them for
  * TSan, so a TSan-only scenario is judged by what its race does instead).
  */
-static void prepare_explore(struct torture_config *cfg)
+void torture_controlled_oracle(struct torture_config *cfg)
 {
-	cfg->budget = 100;
-	cfg->sched = SCHED_PCT;
-	cfg->timeline = true;
-	cfg->shrink = true;
 	/*
 	 * The scheduler's hand-offs are invisible to TSan (sched_ctl.c), so in
 	 * the tsan build a data race between controlled threads is reported
@@ -38,9 +34,18 @@ static void prepare_explore(struct torture_config *cfg)
 	cfg->until_match = cfg->sched_match;
 	cfg->tsan_frame = NULL;
 	if (cfg->stop_on == SGT_ORACLE_NONE)
-		torture_usage_error("explore %s: its only oracle is ThreadSanitizer: run the tsan "
-				    "build's sgtorture (build/tsan/torture/sgtorture explore %s)",
-				    cfg->scenario, cfg->scenario);
+		torture_usage_error("%s %s: its only oracle is ThreadSanitizer: run the tsan build's "
+				    "sgtorture (build/tsan/torture/sgtorture %s %s)", cfg->verb,
+				    cfg->scenario, cfg->verb, cfg->scenario);
+}
+
+static void prepare_explore(struct torture_config *cfg)
+{
+	cfg->budget = 100;
+	cfg->sched = SCHED_PCT;
+	cfg->timeline = true;
+	cfg->shrink = true;
+	torture_controlled_oracle(cfg);
 }
 
 static void check_explore(struct torture_config *cfg)

@@ -217,6 +217,11 @@ static inline bool torture_in_shard(const struct torture_config *cfg, int i)
 {
 	return cfg->nr_shards <= 1 || i % cfg->nr_shards == cfg->shard - 1;
 }
+/*
+ * A scenario under a controlled schedule (explore, check): its TSan oracle in
+ * the tsan build, else its controlled-schedule oracle; exit 2 if it has none.
+ */
+void torture_controlled_oracle(struct torture_config *cfg);
 /* SIGINT or SIGTERM came: start nothing more. */
 bool torture_interrupted(void);
 void torture_install_signals(void);
