@@ -190,13 +190,15 @@ static json_t *example_json(const struct example *e)
 static json_t *check_json(const struct torture_config *cfg, long schedules, bool exhausted,
 			  size_t left, double secs, unsigned long cut, const struct findings *f)
 {
-	char shard[32];
+	char shard[32], vkey[32], mkey[32];
 
 	snprintf(shard, sizeof(shard), "%d/%d", cfg->shard, cfg->nr_shards);
 	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:b,s:I,s:I,s:f,s:s,s:I,s:I,s:o,s:o}",
 			 "scenario", cfg->scenario,
-			 "strategy", cfg->subject->variant_name(cfg->variants[0]),
-			 "devres_model", cfg->subject->model_name(cfg->models[0]),
+			 torture_json_key(cfg->subject->variant_key, vkey, sizeof(vkey)),
+			 cfg->subject->variant_name(cfg->variants[0]),
+			 torture_json_key(cfg->subject->model_key, mkey, sizeof(mkey)),
+			 cfg->subject->model_name(cfg->models[0]),
 			 "oracle", sgt_oracle_name(cfg->stop_on), "preemptions", cfg->preemptions,
 			 "ops", (json_int_t)cfg->ops, "schedules", (json_int_t)schedules,
 			 "exhausted", exhausted, "left", (json_int_t)left, "cut", (json_int_t)cut,
