@@ -187,8 +187,17 @@ static json_t *example_json(const struct example *e)
 			 "replay", e->replay);
 }
 
-static json_t *check_json(const struct torture_config *cfg, long schedules, bool exhausted,
-			  size_t left, double secs, unsigned long cut, const struct findings *f)
+/* What a search did: the counts the summary and the JSON print. */
+struct search {
+	long schedules;
+	unsigned long cut;		/* schedules cut short: not whole */
+	size_t longest, left;		/* decisions of the longest; schedules still queued */
+	bool exhausted;
+	double secs;
+};
+
+static json_t *check_json(const struct torture_config *cfg, const struct search *s,
+			  const struct findings *f)
 {
 	char shard[32], vkey[32], mkey[32];
 
@@ -200,9 +209,9 @@ static json_t *check_json(const struct torture_config *cfg, long schedules, bool
 			 torture_json_key(cfg->subject->model_key, mkey, sizeof(mkey)),
 			 cfg->subject->model_name(cfg->models[0]),
 			 "oracle", sgt_oracle_name(cfg->stop_on), "preemptions", cfg->preemptions,
-			 "ops", (json_int_t)cfg->ops, "schedules", (json_int_t)schedules,
-			 "exhausted", exhausted, "left", (json_int_t)left, "cut", (json_int_t)cut,
-			 "seconds", secs, "shard", shard, "found", (json_int_t)f->found,
+			 "ops", (json_int_t)cfg->ops, "schedules", (json_int_t)s->schedules,
+			 "exhausted", s->exhausted, "left", (json_int_t)s->left,
+			 "cut", (json_int_t)s->cut, "seconds", s->secs, "shard", shard, "found", (json_int_t)f->found,
 			 "failed", (json_int_t)f->failed,
 			 "first_found", example_json(&f->found_first),
 			 "first_other_failure", example_json(&f->other_first));
@@ -220,6 +229,35 @@ static bool run_item(struct torture_config *cfg, struct torture_result *res,
 	return *hit || torture_result_failed(cfg, res);
 }
 
+static void print_summary(const struct torture_config *cfg, const struct search *s,
+			  const struct findings *f, bool clean)
+{
+	printf("check %s: %ld schedules in %.2f s (%.0f schedules/min), bound K=%d %s",
+	       cfg->scenario, s->schedules, s->secs, s->schedules / s->secs * 60, cfg->preemptions,
+	       s->exhausted ? "EXHAUSTED" : "not exhausted");
+	if (!s->exhausted)
+		printf(" (%zu schedules left, %lu cut short%s)", s->left, s->cut,
+		       f->found && !clean ? "; stopped at the first counterexample" : "");
+	printf("; %lu found (%s), %lu failed on any oracle; the longest schedule made %zu "
+	       "decisions\n", f->found, sgt_oracle_name(cfg->stop_on), f->failed, s->longest);
+	print_example("first counterexample", &f->found_first);
+	print_example("first failure on another oracle", &f->other_first);
+	printf("verdict: %s is %s: %s\n", cfg->subject->variant_name(cfg->variants[0]),
+	       clean ? "declared clean" : "a port carrying hazards",
+	       clean ? (f->failed ? "FAILED" : s->exhausted ? "clean on every oracle, bound exhausted" :
+				    "clean so far, bound NOT exhausted") :
+		       (f->found ? "FOUND" : "NOT FOUND"));
+}
+
+static void free_queue(struct queue *q)
+{
+	for (int k = 0; k <= 16; k++) {
+		while (q->head[k] < q->n[k])
+			free(q->items[k][q->head[k]++].prefix);
+		free(q->items[k]);
+	}
+}
+
 static int check_main(struct torture_config *cfg)
 {
 	size_t bytes = sizeof(struct sched_ctl_trace) + TRACE_CAP * sizeof(struct sched_ctl_decision);
@@ -229,14 +267,12 @@ static int check_main(struct torture_config *cfg)
 	struct findings f = { .found_first.schedule = -1, .other_first.schedule = -1 };
 	struct queue q = { 0 };
 	struct item it = { .owned = true };
+	struct search s = { 0 };
 	uint64_t start = sgt_now_ns();
-	unsigned long cut = 0;
-	long schedules = 0, limit = (long)cfg->budget;
-	bool clean = cfg->subject->declared_clean(cfg->variants[0]), exhausted;
+	long limit = (long)cfg->budget;
+	bool clean = cfg->subject->declared_clean(cfg->variants[0]);
 	size_t dealt = 0;
 	int threads = 0;
-	size_t longest = 0;
-	double secs;
 	json_t *doc;
 
 	if (trace == MAP_FAILED || !res)
@@ -251,52 +287,34 @@ static int check_main(struct torture_config *cfg)
 	       cfg->subject->model_name(cfg->models[0]), threads, cfg->ops, cfg->preemptions,
 	       cfg->preemptions == 1 ? "" : "s", sgt_oracle_name(cfg->stop_on));
 	push(&q, it);
-	while (schedules < limit && !torture_interrupted() && pop(&q, cfg->preemptions, &it)) {
+	while (s.schedules < limit && !torture_interrupted() && pop(&q, cfg->preemptions, &it)) {
 		bool hit, failed = run_item(cfg, res, trace, &it, &hit);
 
-		schedules++;
-		longest = trace->n > longest ? trace->n : longest;
+		s.schedules++;
+		s.longest = trace->n > s.longest ? trace->n : s.longest;
 		/* A schedule cut short (the step cap, no room for its decisions) is not whole. */
-		cut += trace->overflow || res->sched_steps >= cfg->sched_steps;
+		s.cut += trace->overflow || res->sched_steps >= cfg->sched_steps;
 		if (failed)
-			note_failure(cfg, res, schedules, &it, hit, &f);
+			note_failure(cfg, res, s.schedules, &it, hit, &f);
 		expand(&q, &it, trace, cfg->preemptions, cfg->shard, cfg->nr_shards, &dealt);
 		free(it.prefix);
 		if (hit && !clean)
 			break;		/* a port: the first counterexample has the fewest preemptions */
 	}
-	exhausted = !queued(&q, cfg->preemptions) && !cut && !torture_interrupted() &&
-		    !(f.found && !clean);
-	secs = (double)(sgt_now_ns() - start) / 1e9;
-	printf("check %s: %ld schedules in %.2f s (%.0f schedules/min), bound K=%d %s",
-	       cfg->scenario, schedules, secs, schedules / secs * 60, cfg->preemptions,
-	       exhausted ? "EXHAUSTED" : "not exhausted");
-	if (!exhausted)
-		printf(" (%zu schedules left, %lu cut short%s)", queued(&q, cfg->preemptions), cut,
-		       f.found && !clean ? "; stopped at the first counterexample" : "");
-	printf("; %lu found (%s), %lu failed on any oracle; the longest schedule made %zu "
-	       "decisions\n", f.found, sgt_oracle_name(cfg->stop_on), f.failed, longest);
-	print_example("first counterexample", &f.found_first);
-	print_example("first failure on another oracle", &f.other_first);
-	printf("verdict: %s is %s: %s\n", cfg->subject->variant_name(cfg->variants[0]),
-	       clean ? "declared clean" : "a port carrying hazards",
-	       clean ? (f.failed ? "FAILED" : exhausted ? "clean on every oracle, bound exhausted" :
-				   "clean so far, bound NOT exhausted") :
-		       (f.found ? "FOUND" : "NOT FOUND"));
-	doc = check_json(cfg, schedules, exhausted, queued(&q, cfg->preemptions), secs, cut, &f);
+	s.left = queued(&q, cfg->preemptions);
+	s.exhausted = !s.left && !s.cut && !torture_interrupted() && !(f.found && !clean);
+	s.secs = (double)(sgt_now_ns() - start) / 1e9;
+	print_summary(cfg, &s, &f, clean);
+	doc = check_json(cfg, &s, &f);
 	if (cfg->json && (!doc || json_dump_file(doc, cfg->json, JSON_INDENT(2))))
 		fprintf(stderr, "sgtorture: cannot write --json '%s'\n", cfg->json);
 	json_decref(doc);
-	for (int k = 0; k <= 16; k++) {
-		while (q.head[k] < q.n[k])
-			free(q.items[k][q.head[k]++].prefix);
-		free(q.items[k]);
-	}
+	free_queue(&q);
 	cfg->sched_replay = NULL;
 	cfg->sched_trace = NULL;
 	munmap(trace, bytes);
 	if (clean)
-		return f.failed ? 1 : exhausted ? 0 : 1;
+		return f.failed || !s.exhausted ? 1 : 0;
 	return f.found ? 0 : 1;
 }
 
