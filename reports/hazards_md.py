@@ -59,6 +59,20 @@ def hazards(doc):
     return out
 
 
+def reported(doc):
+    out = ["", "## Reported races", "",
+           "Upstream reports and fixes of `rust/kernel/devres.rs`: `sgtorture repro R<n>` finds each "
+           "on the model before its fix; on the model after, `sgtorture check R<n> "
+           "--devres-model AFTER` never fires its oracle. Measured: docs/findings.md.", "",
+           "| id | fix | title | reported | race | before | after | port | oracle |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in doc["reported_races"]:
+        out.append(f"| {r['name']} | {r['commit']} | {cell(r['title'])} | {cell(r['reported'])} | "
+                   f"{cell(r['desc'])} | `{r['before']}` | `{r['after']}` | {r['strategy']} | "
+                   f"{r['oracle']} |")
+    return out
+
+
 def models(doc):
     out = ["", "## Devres models", "",
            "| model | upstream | Drop waits for a release in flight | a losing release waits | "
@@ -71,7 +85,7 @@ def models(doc):
 
 
 def render(doc):
-    return "\n".join([HEADER] + hazards(doc) + models(doc)) + "\n"
+    return "\n".join([HEADER] + hazards(doc) + reported(doc) + models(doc)) + "\n"
 
 
 def main():

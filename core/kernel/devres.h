@@ -1,18 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * devres: the C core (drivers/base/devres.c) and Rust's Devres<T>
- * (rust/kernel/devres.rs), with three models of the latter selectable at run
- * time, because the series was written against a moving target:
+ * (rust/kernel/devres.rs), with a model of each step of the latter's
+ * history selectable at run time, because the series was written against a
+ * moving target (docs/hazards.md has the table, devres.c the ported lines):
  *
- *  devres-6.16  payload built, then devm_add_action(), which can fail
- *               (fault "devm-add-action"): the payload is then dropped inside
- *               Devres::new.  Drop does not wait for an in-flight release.
- *  devres-6.17  as 6.16, plus two completions: Drop of a Devres whose release
- *               is in flight waits for it to finish.
- *  devres-2026  what v12 compiles against: devres_node embedded in the
- *               Arc'd inner; new() fails only before the payload exists
- *               (fault "devres-alloc"); Drop = revoke_nosync + remove node,
- *               and does not wait for an in-flight release.
+ *  devres-6.15        before f744201c6159 "fix race in Devres::drop()": a
+ *                     release that lost the revoke returns at once, so unbind
+ *                     can complete while Drop is still dropping the resource.
+ *  devres-6.16        payload built, then devm_add_action(), which can fail
+ *                     (fault "devm-add-action"): the payload is then dropped
+ *                     inside Devres::new.  A losing release waits for Drop;
+ *                     Drop does not wait for an in-flight release.
+ *  devres-6.17        f5d3ef25d238, inner Arc removed: devm and revoke
+ *                     completions; Drop of a Devres whose release is in flight
+ *                     waits for it to finish.
+ *  devres-7.0         ba268514ea14 "fix race condition due to nesting" (also
+ *                     6.19.y): back to Arc<Revocable<T>>, both completions
+ *                     removed: neither side waits.
+ *  devres-2026        9aa64d2503c6, devres_node embedded in the Arc'd inner,
+ *                     what v12 compiles against: new() fails only before the
+ *                     payload exists (fault "devres-alloc"); Drop =
+ *                     revoke_nosync + remove node; neither side waits.
+ *  devres-2026-fixed  with acc516dfa197 "fix race between concurrent
+ *                     revokers" and a10639966fd7 "ensure revocation is
+ *                     complete before device finishes unbinding": a
+ *                     revocation completion both sides wait on when they lose.
  *
  * Unbind (devres_release_all) detaches every node under the device's devres
  * lock, then runs the release callbacks LIFO outside it; a concurrent
@@ -54,7 +67,8 @@ int devm_remove_action_nowarn(struct device *dev, void (*action)(void *), void *
 /* --- Rust's Devres<T> ---------------------------------------------------- */
 
 /* The models of rust/kernel/devres.rs, in version order. */
-enum devres_model { DEVRES_6_16, DEVRES_6_17, DEVRES_2026, DEVRES_MODEL_NR };
+enum devres_model { DEVRES_6_15, DEVRES_6_16, DEVRES_6_17, DEVRES_7_0, DEVRES_2026,
+		    DEVRES_2026_FIXED, DEVRES_MODEL_NR };
 
 /* One row per model: what `sgtorture list` and the docs print. */
 struct devres_model_desc {

@@ -83,22 +83,42 @@ static json_t *hazard_json(const struct sgtable_hazard *h)
 			 "release_nosync", h->release_nosync, "repro", repro_json(h));
 }
 
+static json_t *report_json(const struct sgtable_report *r)
+{
+	json_t *threads = json_object();
+
+	for (int i = 0; i < SGTABLE_NR_ROLES; i++)
+		json_object_set_new(threads, sgtable_role_option[i], json_integer(r->threads[i]));
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:i,s:i,s:f,s:s,s:i,s:I}",
+			 "name", r->name, "commit", r->commit, "title", r->title,
+			 "reported", r->reported, "desc", r->desc,
+			 "before", devres_models[r->before].name,
+			 "after", devres_models[r->after].name, "strategy", r->strategy,
+			 "threads", threads, "objects", r->objects, "devices", r->devices,
+			 "jitter", r->jitter, "oracle", sgt_oracle_name(r->oracle),
+			 "check_ops", r->check_ops ? (int)r->check_ops : 2,
+			 "check_seed", (json_int_t)(r->check_seed ? r->check_seed : 1));
+}
+
 json_t *sgtable_list_json(void)
 {
 	json_t *strategies = json_array(), *hazards = json_array(), *models = json_array();
+	json_t *reports = json_array();
 
 	for (int i = 0; sgtable_strategies[i]; i++)
 		json_array_append_new(strategies, strategy_json(sgtable_strategies[i]));
 	for (int i = 0; i < SGTABLE_NR_HAZARDS; i++)
 		json_array_append_new(hazards, hazard_json(&sgtable_hazards[i]));
+	for (int i = 0; i < sgtable_nr_reports; i++)
+		json_array_append_new(reports, report_json(&sgtable_reports[i]));
 	for (int m = 0; m < DEVRES_MODEL_NR; m++)
 		json_array_append_new(models, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}",
 			"name", devres_models[m].name, "upstream", devres_models[m].upstream,
 			"drop_waits", devres_models[m].drop_waits,
 			"release_waits", devres_models[m].release_waits,
 			"summary", devres_models[m].summary, "default", m == DEVRES_2026));
-	return json_pack("{s:o,s:o,s:o,s:o,s:o}", "strategies", strategies, "hazards", hazards,
-			 "devres_models", models,
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "strategies", strategies, "hazards", hazards,
+			 "reported_races", reports, "devres_models", models,
 			 "roles", strings(sgtable_role_option, SGTABLE_NR_ROLES),
 			 "outcomes", strings(sgtable_outcome_name, SGTABLE_OUT_NR));
 }
@@ -133,10 +153,25 @@ static void list_hazards(FILE *out)
 	}
 }
 
+static void list_reports(FILE *out)
+{
+	fprintf(out, "\nreported races (repro, hunt, explore, check):\n");
+	for (int i = 0; i < sgtable_nr_reports; i++) {
+		const struct sgtable_report *r = &sgtable_reports[i];
+
+		fprintf(out, "  %-4s %s \"%s\"\n", r->name, r->commit, r->title);
+		fprintf(out, "       %s\n", r->desc);
+		fprintf(out, "       before: %s, after: %s; %s, waits for %s\n",
+			devres_models[r->before].name, devres_models[r->after].name, r->strategy,
+			sgt_oracle_name(r->oracle));
+	}
+}
+
 void sgtable_list(FILE *out)
 {
 	list_strategies(out);
 	list_hazards(out);
+	list_reports(out);
 	fprintf(out, "\ndevres models (--devres-model):\n");
 	for (int m = 0; m < DEVRES_MODEL_NR; m++)
 		fprintf(out, "  %-13s %s\n                %s\n", devres_models[m].name,

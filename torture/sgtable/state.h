@@ -5,6 +5,7 @@
 
 #include <kernel/device.h>
 #include <sgtable/hazards.h>
+#include <sgtable/reported.h>
 #include <sgtable/strategy.h>
 
 #include "../engine/torture.h"

@@ -154,20 +154,50 @@ static json_t *config_json(const struct torture_config *cfg)
 
 /* --- scenarios: the hazard catalogue ---------------------------------------------- */
 
-/* The hazard's configuration; options given after the id override it. */
+static int strategy_index(const char *name)
+{
+	for (int v = 0; v < sgtable_nr_strategies; v++)
+		if (!strcmp(sgtable_strategies[v]->name, name))
+			return v;
+	return 0;
+}
+
+/* A reported race's configuration, on the Devres model before its fix. */
+static bool report_apply(const struct sgtable_report *r, struct torture_config *cfg)
+{
+	cfg->scenario = r->name;
+	cfg->variants[0] = strategy_index(r->strategy);
+	cfg->nr_variants = 1;
+	cfg->models[0] = r->before;
+	cfg->nr_models = 1;
+	memcpy(cfg->threads, r->threads, sizeof(r->threads));
+	opts(cfg)->objects = r->objects;
+	opts(cfg)->devices = r->devices;
+	opts(cfg)->hazard = NULL;
+	cfg->jitter = r->jitter;
+	cfg->nr_faults = 0;
+	cfg->stop_on = cfg->sched_stop_on = r->oracle;
+	cfg->check_ops = r->check_ops;
+	cfg->check_seed = r->check_seed;
+	cfg->timeline = true;
+	cfg->stat_interval = 0;
+	return true;
+}
+
+/* The hazard's (or reported race's) configuration; options after the id override it. */
 static bool scenario_apply(const char *id, struct torture_config *cfg)
 {
 	const struct sgtable_hazard *h = sgtable_hazard_find(id);
+	const struct sgtable_report *rep = sgtable_report_find(id);
 	const struct sgtable_repro *r;
 
+	if (rep)
+		return report_apply(rep, cfg);
 	if (!h)
 		return false;
 	r = &h->repro;
 	cfg->scenario = h->name;
-	cfg->variants[0] = 0;
-	for (int v = 0; v < sgtable_nr_strategies; v++)
-		if (!strcmp(sgtable_strategies[v]->name, r->strategy))
-			cfg->variants[0] = v;
+	cfg->variants[0] = strategy_index(r->strategy);
 	cfg->nr_variants = 1;
 	cfg->models[0] = r->model;
 	cfg->nr_models = 1;
@@ -266,8 +296,9 @@ static const char *scenario_ids(void)
 {
 	static char ids[32];
 
-	snprintf(ids, sizeof(ids), "%s..%s", sgtable_hazards[0].name,
-		 sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name);
+	snprintf(ids, sizeof(ids), "%s..%s, %s..%s", sgtable_hazards[0].name,
+		 sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name, sgtable_reports[0].name,
+		 sgtable_reports[sgtable_nr_reports - 1].name);
 	return ids;
 }
 

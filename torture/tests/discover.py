@@ -36,6 +36,10 @@ def main():
     for h in doc["hazards"]:
         if (BUILD == "tsan") == h["repro"]["needs_tsan"] and BUILD in ("tsan", "default"):
             add(lines, "repro", h["name"], "test_repro.py", h["name"])
+    # Each reported race: found before its fix, never after (the default build).
+    if BUILD == "default":
+        for r in doc["reported_races"]:
+            add(lines, "repro", r["name"], "test_repro.py", r["name"])
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
 

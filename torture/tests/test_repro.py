@@ -13,9 +13,13 @@ Usage: test_repro.py SGTORTURE ID BUILD
 The expectations below are written out here, not read from the program's
 own table, so a change to that table that stops finding a hazard fails.
 """
+import json
+import os
+import subprocess
 import sys
+import tempfile
 
-from testlib import check, main, sgtorture
+from testlib import check, main, registry, sgtorture
 
 SGTORTURE, HAZARD, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
 BUDGET = 120         # seconds: room for the few deterministic attempts, never reached
@@ -33,6 +37,10 @@ EXPECT = {
     "H8": ("tsan", ["v12_owned_deref"]),
     "H9": ("tsan", ["set_once_populate", "dma_debug_check_sgtable"]),
     "H10": ("tsan", ["access_owned", "devres_action_cb"]),
+    # The reported races, on the Devres model before their fix.
+    "R1": ("mapping-after-unbind", None),
+    "R2": ("use-after-free", None),
+    "R3": ("mapping-after-unbind", None),
 }
 # The findings about v19 (H3, H6, H7) must come with a timeline that shows
 # the interleaving: these events must be in it.
@@ -74,6 +82,8 @@ def test_repro():
             fail(f"the timeline does not show '{event}':\n{timeline}")
     spent = float(out.split("FOUND by attempt ")[1].split(", ")[1].split(" s")[0])
 
+    if HAZARD.startswith("R"):
+        return after_the_fix(spent)
     # The clean twin: the same configuration on fixed, under as many controlled
     # schedules every time, every oracle counted.
     rc, out, err, doc = sgtorture(SGTORTURE, "explore", HAZARD, "--strategy", "fixed",
@@ -85,6 +95,23 @@ def test_repro():
              f"exit {rc}:\n{out[-2000:]}")
     print(f"repro {HAZARD}: found in {spent:.3f} s of running; fixed clean under "
           f"{TWIN_SCHEDULES} schedules")
+
+
+def after_the_fix(spent):
+    """A reported race on the model after its fix: every schedule up to two
+    preemptions run, and the race's oracle never fires."""
+    race = next(r for r in registry(SGTORTURE)["reported_races"] if r["name"] == HAZARD)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "check.json")
+        p = subprocess.run([SGTORTURE, "check", HAZARD, "--devres-model", race["after"],
+                            "--preemptions", "2", "--sched-dir", tmp, "--json", path],
+                           capture_output=True, text=True, timeout=600)
+        doc = json.load(open(path))
+    if not doc["exhausted"] or doc["found"]:
+        fail(f"{race['after']}: {doc['schedules']} schedules, exhausted {doc['exhausted']}, "
+             f"{doc['found']} found:\n{p.stdout[-1500:]}")
+    print(f"repro {HAZARD}: found before {race['commit']} in {spent:.3f} s; after it, "
+          f"{doc['schedules']} schedules (K = 2, exhausted) never fire {race['oracle']}")
 
 
 main({HAZARD: test_repro}, HAZARD)

@@ -290,10 +290,17 @@ static bool drop_waits_for_inflight_release(enum devres_model model)
 
 static void test_drop_vs_inflight_release(void **state)
 {
-	/* Only devres-6.17 makes Drop wait for a release in flight (H7's hinge). */
-	assert_false(drop_waits_for_inflight_release(DEVRES_2026));
+	/*
+	 * Drop waits for a release in flight only on devres-6.17 (its devm
+	 * completion) and devres-2026-fixed (acc516dfa197's revocation
+	 * completion): H7's hinge.
+	 */
+	assert_false(drop_waits_for_inflight_release(DEVRES_6_15));
 	assert_false(drop_waits_for_inflight_release(DEVRES_6_16));
 	assert_true(drop_waits_for_inflight_release(DEVRES_6_17));
+	assert_false(drop_waits_for_inflight_release(DEVRES_7_0));
+	assert_false(drop_waits_for_inflight_release(DEVRES_2026));
+	assert_true(drop_waits_for_inflight_release(DEVRES_2026_FIXED));
 	assert_no_violations();
 }
 
@@ -304,6 +311,8 @@ static void test_model_names(void **state)
 
 	assert_int_equal(devres_model_parse("devres-6.17", &m, err, sizeof(err)), 0);
 	assert_int_equal(m, DEVRES_6_17);
+	assert_int_equal(devres_model_parse("devres-2026-fixed", &m, err, sizeof(err)), 0);
+	assert_int_equal(m, DEVRES_2026_FIXED);
 	assert_int_equal(devres_model_parse("devres-5.0", &m, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "devres-5.0"));
 	assert_non_null(strstr(err, "devres-2026"));
