@@ -54,7 +54,7 @@ def main():
     if a.expect_clean is None:
         a.expect_clean = ",".join(s["name"] for s in reg["strategies"] if not s["inherent"])
     if a.hazards is None:
-        a.hazards = " ".join(h["name"] for h in reg["hazards"])
+        a.hazards = " ".join(h["name"] for h in reg["hazards"] + reg.get("reported_races", []))
     clean = set(a.expect_clean.replace(",", " ").split())
     root = ET.Element("testsuites", name="sgtorture nightly")
     problems, tsan = [], {}

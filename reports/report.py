@@ -134,7 +134,7 @@ def plot_roles(runs):
 
 
 def plot_detect(repro):
-    hs = [h for h in sorted(repro, key=lambda h: int(h[1:])) if repro[h].get("found_at")]
+    hs = [h for h in sorted(repro, key=lambda h: (h[0], int(h[1:]))) if repro[h].get("found_at")]
     if not hs:
         return "<p>no hazard found</p>"
     fig, ax = plt.subplots(figsize=(8, 3))
@@ -155,7 +155,7 @@ def plot_trends(nights):
     a.set(title="failing runs per night", xticks=xs)
     a.set_xticklabels(labels, rotation=30, fontsize=7)
     a.legend(fontsize=8)
-    hs = sorted({h for _, _, rep, _ in nights for h in rep}, key=lambda h: int(h[1:]))
+    hs = sorted({h for _, _, rep, _ in nights for h in rep}, key=lambda h: (h[0], int(h[1:])))
     for h in hs:
         b.plot(xs, [rep.get(h, {}).get("found_at") for _, _, rep, _ in nights], marker="o",
                label=h)
@@ -215,7 +215,7 @@ def failures_html(runs):
 
 def hazards_html(repro):
     rows = []
-    for h in sorted(repro, key=lambda h: int(h[1:])):
+    for h in sorted(repro, key=lambda h: (h[0], int(h[1:]))):
         r = repro[h]
         # The report of the oracle the repro waited for, not the first alphabetically.
         if r.get("until") in r["violations"]:
