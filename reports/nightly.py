@@ -105,6 +105,22 @@ def main():
                      (f"{h} no longer found", "regression",
                       f"exit {run['exit_reason']}; replay: {run.get('replay')}"))
 
+    # The reported races after their fix: never found, the bound exhausted.
+    for h in wanted:
+        after = load(os.path.join(a.folder, f"after-{h}.json"))
+        if after is None:
+            continue
+        if after["found"] or not after["exhausted"]:
+            problems.append(f"{h} after its fix: {after['found']} found, "
+                            f"{'exhausted' if after['exhausted'] else 'not exhausted'}")
+            testcase(suite, "reported", f"{h} after", after["seconds"],
+                     (f"{h} on {after['devres_model']}", "regression",
+                      f"{after['schedules']} schedules; see after-{h}.log"))
+        else:
+            testcase(suite, "reported", f"{h} after", after["seconds"],
+                     out=f"{after['schedules']} schedules on {after['devres_model']}, "
+                         f"exhausted, never found")
+
     # The fuzz targets' longer runs (scripts/nightly, SGT_NIGHTLY_FUZZ seconds each).
     fuzz = load(os.path.join(a.folder, "fuzz.json")) or {}
     if fuzz:

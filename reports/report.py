@@ -213,6 +213,35 @@ def failures_html(runs):
     return "".join(out) or "<p>none</p>"
 
 
+def reported_html(folders, repro):
+    """The reported races: found before their fix (repro), never after (check)."""
+    reg = next((r for r in map(registry_of, folders) if r), None) or {}
+    rows = []
+    for race in reg.get("reported_races", []):
+        name = race["name"]
+        after = next((d for d in (load(os.path.join(f, f"after-{name}.json"))
+                                  for f in folders) if d), None)
+        before = repro.get(name)
+        if not before and not after:
+            continue
+        b = (f"found in {before.get('found_at', 0):.3f} s" if before and before["found"]
+             else "NOT found" if before else "-")
+        a = ("-" if not after else
+             f"{after['schedules']} schedules up to {after['preemptions']} preemption(s), "
+             f"{'exhausted' if after['exhausted'] else 'NOT exhausted'}, "
+             f"{'never found' if not after['found'] else 'FOUND'}")
+        ok = (not before or before["found"]) and (not after or (after["exhausted"] and
+                                                                not after["found"]))
+        rows.append(f"<tr><td>{esc(name)}</td><td>{esc(race['commit'])} {esc(race['title'])}"
+                    f"</td><td>{esc(race['before'])}: {esc(b)}</td><td class='"
+                    f"{'PASS' if ok else 'FAIL'}'>{esc(race['after'])}: {esc(a)}</td></tr>")
+    if not rows:
+        return ""
+    return ("<h2>Reported races, before and after their fix</h2><table id='reported'><tr>"
+            "<th>race</th><th>fix</th><th>before</th><th>after</th></tr>" + "".join(rows) +
+            "</table>")
+
+
 def hazards_html(repro):
     rows = []
     for h in sorted(repro, key=lambda h: (h[0], int(h[1:]))):
@@ -278,6 +307,7 @@ def main():
              "<h2>Verdicts (strategy x devres model)</h2>", matrix_html(m),
              "<h2>Failures</h2>", failures_html(runs),
              "<h2>Hazards: found again, and how fast</h2>", hazards_html(repro), plot_detect(repro),
+             reported_html(a.folders, repro),
              "<h2>Fast path against threads</h2>",
              plot_fastpath(series) if series else "<p>no benchmarks</p>",
              "<h2>Throughput per role</h2>", plot_roles(runs)]
