@@ -190,9 +190,12 @@ def test_bad_usage():
 def test_watchdog():
     """An accessor that hangs holding a resv: the watchdog stops the run, exit 3,
     and the dump names the stuck thread, its operation and the lock it holds."""
+    # The hang comes at once, long before the 2 s watchdog: on a loaded machine a
+    # later hang (0.5 s, with a 1 s watchdog) once lost to another thread's slow
+    # wait, and the dump was taken before the accessor had hung.
     t0 = time.monotonic()
-    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-hang", "0.5",
-                                  "--watchdog", "1", "--duration", "60", "--seed", "3",
+    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-hang", "0.01",
+                                  "--watchdog", "2", "--duration", "60", "--seed", "3",
                                   "--quiet")
     check(rc == 3, f"exit {rc}, expected 3\n{err[-1000:]}")
     check(time.monotonic() - t0 < 30, "the watchdog took longer than 30 s")
