@@ -108,7 +108,11 @@ def test_shards():
             subprocess.run([PY, os.path.join(SRC, "reports/report.py"),
                             *[os.path.join(tmp, f) for f in folders], "-o",
                             os.path.join(tmp, f"{name}.html"), "--matrix-json", m], check=True)
-            matrices[name] = json.load(open(m))
+            # Pass or not: a port's free-running run may end as FAIL in one night
+            # and as CRASH (a SEGV on memory it freed) in another; what merging
+            # must keep is every cell and its pass/fail.
+            matrices[name] = {setting: {cell: v == "PASS" for cell, v in cells.items()}
+                              for setting, cells in json.load(open(m)).items()}
         if matrices["all"] != matrices["merged"] or not matrices["all"]:
             fail(f"merged shards {matrices['merged']} != unsharded {matrices['all']}")
         s1 = json.load(open(os.path.join(tmp, "s1", "matrix-none.json")))["runs"]
