@@ -22,6 +22,18 @@
 #include <check/tsan.h>
 #include <check/violation.h>
 
+/*
+ * The controlled scheduler counts read sections (sched_ctl_read_lock()); it
+ * runs only with a schedule hook installed, so without one the fast path
+ * pays one load and a predicted branch, as in sgt_sched_point().  Relaxed:
+ * the hook is installed before the controlled threads start and removed
+ * after they are joined; a thread that sees none is not controlled.
+ */
+static inline bool sched_hooked(void)
+{
+	return atomic_load_explicit(&sgt_sched_hook, memory_order_relaxed) != NULL;
+}
+
 /* The sync object standing for "a grace period has elapsed" for TSan. */
 static char rcu_tsan_sync;
 
@@ -70,7 +82,8 @@ void rcu_read_lock(void)
 		rcu_register_thread();
 	urcu_memb_read_lock();
 	read_nesting++;
-	sched_ctl_read_lock();	/* a controlled grace period waits for it */
+	if (unlikely(sched_hooked()))
+		sched_ctl_read_lock();	/* a controlled grace period waits for it */
 }
 
 void rcu_read_unlock(void)
@@ -79,7 +92,8 @@ void rcu_read_unlock(void)
 			"rcu_read_unlock() without rcu_read_lock()"))
 		return;
 	read_nesting--;
-	sched_ctl_read_unlock();
+	if (unlikely(sched_hooked()))
+		sched_ctl_read_unlock();
 	sgt_tsan_release(&rcu_tsan_sync);
 	urcu_memb_read_unlock();
 	sgt_sched_point(SGT_SP_RCU_UNLOCK, &rcu_tsan_sync);
