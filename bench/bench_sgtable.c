@@ -2,8 +2,9 @@
 /*
  * The three lock choices of the review, side by side, for every strategy:
  *
- *   floor/threads:N                the least a fast path can cost: an RCU read
- *                                  section around an acquire load
+ *   floor/empty|raw|model          the loop alone; an RCU read section around an
+ *                                  acquire load on liburcu alone, and through
+ *                                  the project's rcu_read_lock() (floors.c)
  *   fastpath/S/shared|per_thread   sg_table on a populated object, one object
  *                                  for all threads or one per thread, 1..8 threads
  *   slowpath/S                     the first sg_table on a fresh object
@@ -12,9 +13,11 @@
  *   revocation/S/N                 device_unbind with N objects populated and two
  *                                  readers calling sg_table
  *
- * Threads before their first cbench_keep_running() touch nothing shared:
- * Google Benchmark's start barrier is inside it.  Thread 0 sets the stage
- * before it and clears it after its loop (the stop barrier has passed).
+ * The fast paths' objects are made once, before any benchmark runs, on a
+ * device of their own that stays bound (fast_stage): so each thread of a
+ * run can enter its bound scope before CBENCH_LOOP, whose start barrier is
+ * the first thing in it, and the loop times sg_table calls only.  The other
+ * families run in one thread and set their stage up themselves.
  * The ports' violations (v12's H1 on every free, say) are counted into a
  * "violations" counter rather than printed: a benchmark measures, the
  * torture run judges.
@@ -31,12 +34,11 @@
 #include <check/violation.h>
 
 #include "cbench.h"
+#include "floors.h"
 
-#define MAX_THREADS	8
+#define MAX_THREADS	BENCH_MAX_THREADS
 #define MAX_OBJECTS	256
-
-/* Keep the compiler from dropping a result, without a memory clobber. */
-#define sink(x)	__asm__ volatile("" : : "g"(x))
+#define sink(x)		bench_sink(x)
 
 static struct device bench_dev;
 static struct drm_device bench_ddev = { .dev = &bench_dev };
@@ -79,58 +81,94 @@ static void report_violations(struct cbench_state *st, uint64_t before)
 	cbench_counter(st, "violations", (double)(sgt_violation_total() - before), CBENCH_DEFAULT);
 }
 
-/* --- floor ------------------------------------------------------------------ */
+/* --- floor/model: the project's RCU read section ----------------------------- */
 
 static atomic_uintptr_t floor_word = 1;
 
-static void bm_floor(struct cbench_state *st, void *arg)
+static void bm_floor_model(struct cbench_state *st, void *arg)
 {
-	if (!cbench_keep_running(st))
-		return;
-	do {
+	rcu_register_thread();	/* not inside the timed loop */
+	CBENCH_LOOP(st) {
 		rcu_read_lock();
 		sink(atomic_load_explicit(&floor_word, memory_order_acquire));
 		rcu_read_unlock();
-	} while (cbench_keep_running(st));
+	}
 }
 
 /* --- fast path --------------------------------------------------------------- */
 
+/* Every strategy's objects on a device bound for the program's life. */
+static struct fast_stage {
+	struct device dev;
+	struct drm_device ddev;
+	struct sgtable_object *(*objs)[MAX_THREADS];	/* [strategy][thread] */
+} fast;
+
+static int nr_strategies(void)
+{
+	int n = 0;
+
+	while (sgtable_strategies[n])
+		n++;
+	return n;
+}
+
+static void fast_stage_init(void)
+{
+	fast.objs = calloc(nr_strategies(), sizeof(*fast.objs));
+	if (!fast.objs)
+		abort();
+	device_init(&fast.dev, "gpu-fast");
+	device_bind(&fast.dev);
+	fast.ddev.dev = &fast.dev;
+	for (int s = 0; sgtable_strategies[s]; s++) {
+		const struct sgtable_strategy_ops *ops = sgtable_strategies[s];
+
+		for (int t = 0; t < MAX_THREADS; t++) {
+			struct sgtable_object *obj =
+				sgtable_object_create(ops, &fast.ddev, 2 * PAGE_SIZE, NULL, 0);
+
+			scoped_guard(device_bound, &fast.dev)
+				sink(ops->sg_table(obj, &scope));	/* populate */
+			fast.objs[s][t] = obj;
+		}
+	}
+}
+
+static void fast_stage_fini(void)
+{
+	for (int s = 0; sgtable_strategies[s]; s++)
+		for (int t = 0; t < MAX_THREADS; t++)
+			sgtable_object_put(fast.objs[s][t]);
+	device_unbind(&fast.dev);
+	device_destroy(&fast.dev);
+	free(fast.objs);
+}
+
 struct fast_arg {
-	const struct sgtable_strategy_ops *ops;
+	int strategy;		/* index in sgtable_strategies[] */
 	bool per_thread;
 };
 
 static void bm_fastpath(struct cbench_state *st, void *arg)
 {
 	const struct fast_arg *a = arg;
+	const struct sgtable_strategy_ops *ops = sgtable_strategies[a->strategy];
 	int t = cbench_thread_index(st);
+	struct sgtable_object *obj = fast.objs[a->strategy][a->per_thread ? t : 0];
 	uint64_t v0 = sgt_violation_total();
-	struct sgtable_object *obj;
 	struct device_bound b;
 
-	if (t == 0) {
-		stage_init();
-		objects_create(a->ops, a->per_thread ? cbench_nr_threads(st) : 1, true);
-	}
-	if (!cbench_keep_running(st))	/* the start barrier: the stage is set */
-		goto out;
 	/* The caller's &Device<Bound>: a driver holds it across its calls. */
-	if (device_bound_enter(&bench_dev, &b)) {
+	if (device_bound_enter(&fast.dev, &b)) {
 		cbench_skip_with_error(st, "device not bound");
-		goto out;
+		return;
 	}
-	obj = objs[a->per_thread ? t : 0];
-	do {
-		sink(a->ops->sg_table(obj, &b));
-	} while (cbench_keep_running(st));
+	CBENCH_LOOP(st)
+		sink(ops->sg_table(obj, &b));
 	device_bound_exit(&b);
-out:
-	if (t == 0) {
+	if (t == 0)
 		report_violations(st, v0);
-		objects_put();
-		stage_fini();
-	}
 }
 
 /* --- slow path --------------------------------------------------------------- */
@@ -141,7 +179,7 @@ static void bm_slowpath(struct cbench_state *st, void *arg)
 	uint64_t v0 = sgt_violation_total();
 
 	stage_init();
-	while (cbench_keep_running(st)) {
+	CBENCH_LOOP(st) {
 		struct sgtable_object *obj;
 
 		cbench_pause_timing(st);
@@ -224,7 +262,7 @@ static void bm_churn(struct cbench_state *st, void *arg)
 	pthread_mutex_lock(&r.lock);
 	objects_create(ops, MAX_THREADS, true);
 	pthread_mutex_unlock(&r.lock);
-	while (cbench_keep_running(st)) {
+	CBENCH_LOOP(st) {
 		struct sgtable_object *obj = sgtable_object_create(ops, &bench_ddev, 2 * PAGE_SIZE, NULL, 0);
 
 		scoped_guard(device_bound, &bench_dev)
@@ -253,7 +291,7 @@ static void bm_revocation(struct cbench_state *st, void *arg)
 
 	device_init(&bench_dev, "gpu0");
 	readers_start(&r, arg);
-	while (cbench_keep_running(st)) {
+	CBENCH_LOOP(st) {
 		cbench_pause_timing(st);
 		device_bind(&bench_dev);
 		pthread_mutex_lock(&r.lock);
@@ -274,19 +312,22 @@ static void bm_revocation(struct cbench_state *st, void *arg)
 
 /* --- registration ------------------------------------------------------------- */
 
-static struct fast_arg fast_args[16][2];
+static struct fast_arg (*fast_args)[2];	/* [strategy][per_thread] */
 
 static void register_all(void)
 {
 	char name[96];
 
-	cbench_use_real_time(cbench_thread_range(cbench_register("floor", bm_floor, NULL), 1,
-						 MAX_THREADS));
+	fast_args = calloc(nr_strategies(), sizeof(*fast_args));
+	if (!fast_args)
+		abort();
+
+	register_floors(bm_floor_model);
 	for (int s = 0; sgtable_strategies[s]; s++) {
 		const struct sgtable_strategy_ops *ops = sgtable_strategies[s];
 
 		for (int pt = 0; pt < 2; pt++) {
-			fast_args[s][pt] = (struct fast_arg){ ops, pt };
+			fast_args[s][pt] = (struct fast_arg){ s, pt };
 			snprintf(name, sizeof(name), "fastpath/%s/%s", ops->name,
 				 pt ? "per_thread" : "shared");
 			cbench_use_real_time(cbench_thread_range(
@@ -304,8 +345,14 @@ static void register_all(void)
 
 int main(int argc, char **argv)
 {
+	int ret;
+
 	sgt_violation_set_quiet(true);
 	sgt_thread_start("bench");
 	register_all();
-	return cbench_main(argc, argv);
+	fast_stage_init();
+	ret = cbench_main(argc, argv);
+	fast_stage_fini();
+	free(fast_args);
+	return ret;
 }

@@ -13,6 +13,12 @@
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+/*
+ * A slow path kept out of its fast path's function, as the kernel's __cold:
+ * inlined, its register saves and stack frame would be paid on every fast
+ * call (measured: v19's fast call took 75 instructions with its populate inlined).
+ */
+#define __cold		__attribute__((cold, noinline))
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

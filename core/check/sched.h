@@ -46,6 +46,33 @@ typedef void (*sgt_sched_hook_t)(enum sgt_sp_kind kind, const void *addr);
 /* Installed before the threads it affects start, or while they run. */
 extern _Atomic(sgt_sched_hook_t) sgt_sched_hook;
 
+#if defined(SGT_SCHED_THUNK) && defined(__x86_64__)
+/*
+ * The release preset: call the hook through sgt_sched_thunk (sched_thunk.S),
+ * which saves every register a call may clobber, so this site clobbers only
+ * the three it passes and the fast path around it needs no stack frame.
+ * The call steps over the red zone, where a leaf function keeps locals.
+ */
+static inline void sgt_sched_call(sgt_sched_hook_t hook, enum sgt_sp_kind kind,
+				  const void *addr)
+{
+	register long rdi __asm__("rdi") = kind;
+	register const void *rsi __asm__("rsi") = addr;
+	register sgt_sched_hook_t rdx __asm__("rdx") = hook;
+
+	__asm__ volatile("lea -128(%%rsp), %%rsp\n\t"
+			 "call sgt_sched_thunk\n\t"
+			 "lea 128(%%rsp), %%rsp"
+			 : "+r"(rdi), "+r"(rsi), "+r"(rdx) : : "memory", "cc");
+}
+#else
+static inline void sgt_sched_call(sgt_sched_hook_t hook, enum sgt_sp_kind kind,
+				  const void *addr)
+{
+	hook(kind, addr);
+}
+#endif
+
 static inline void sgt_sched_point(enum sgt_sp_kind kind, const void *addr)
 {
 	/*
@@ -55,7 +82,7 @@ static inline void sgt_sched_point(enum sgt_sp_kind kind, const void *addr)
 	sgt_sched_hook_t hook = atomic_load_explicit(&sgt_sched_hook, memory_order_relaxed);
 
 	if (unlikely(hook != NULL))
-		hook(kind, addr);
+		sgt_sched_call(hook, kind, addr);
 }
 
 /*

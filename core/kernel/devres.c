@@ -352,6 +352,7 @@ struct devres *devres_new(const struct device_bound *dev, size_t size,
 	}
 	devres->dev = dev->dev;
 	devres->inner = inner;
+	devres->data = &inner->data;
 	return devres;
 }
 
@@ -414,19 +415,6 @@ void devres_drop(struct devres *devres)
 	sgt_window_exit(&devres_drop_window);
 	devres_inner_put(inner);
 	free(devres);
-}
-
-void *devres_access(struct devres *devres, const struct device_bound *dev)
-{
-	sgt_sched_point(SGT_SP_DEVRES, devres);
-	if (devres->dev != dev->dev)
-		return ERR_PTR(-EINVAL);
-	/*
-	 * Rust: `dev` being the Devres's device proves the data is not revoked
-	 * while `dev` lives.  That proof is only as good as "bound" meaning
-	 * "never unbound since": after a rebind it is wrong (hazard H6).
-	 */
-	return revocable_access(&devres->inner->data);
 }
 
 void *devres_try_access(struct devres *devres)

@@ -35,6 +35,8 @@
 #ifndef SGT_DEVRES_H
 #define SGT_DEVRES_H
 
+#include <check/compiler.h>
+#include <check/sched.h>
 #include <kernel/device.h>
 #include <kernel/list.h>
 #include <kernel/revocable.h>
@@ -105,6 +107,7 @@ struct devres_inner;
 struct devres {
 	struct device *dev;
 	struct devres_inner *inner;
+	struct revocable *data;		/* &inner->data, for the inline access() */
 };
 
 /*
@@ -115,8 +118,20 @@ struct devres *devres_new(const struct device_bound *dev, size_t size,
 			  devres_init_t init, void *arg, devres_drop_t drop);
 /* Devres::drop: frees the handle; the payload per the model's rules. */
 void devres_drop(struct devres *devres);
-/* Devres::access: the payload, or ERR_PTR(-EINVAL) for another device. */
-void *devres_access(struct devres *devres, const struct device_bound *dev);
+/*
+ * Devres::access: the payload, or ERR_PTR(-EINVAL) for another device.
+ * Rust: `dev` being the Devres's device proves the data is not revoked
+ * while `dev` lives.  That proof is only as good as "bound" meaning "never
+ * unbound since": after a rebind it is wrong (hazard H6).  Inline: it is
+ * on every fast path.
+ */
+static inline void *devres_access(struct devres *devres, const struct device_bound *dev)
+{
+	sgt_sched_point(SGT_SP_DEVRES, devres);
+	if (devres->dev != dev->dev)
+		return ERR_PTR(-EINVAL);
+	return revocable_access(devres->data);
+}
 /* Devres::try_access: as revocable_try_access(). */
 void *devres_try_access(struct devres *devres);
 

@@ -22,9 +22,19 @@
 void rcu_register_thread(void);
 void rcu_unregister_thread(void);
 
-/* Nests.  Never sleeps.  Must be paired with rcu_read_unlock() in the same thread. */
+/*
+ * Nests.  Never sleeps.  Must be paired with rcu_read_unlock() in the same
+ * thread.  Out of line, except with SGT_INLINE_RCU (the release preset):
+ * the same code then inlines into the fast paths the benchmarks measure.
+ */
+#ifdef SGT_INLINE_RCU
+#include <kernel/rcu_read.h>
+static inline void rcu_read_lock(void) { __rcu_read_lock(); }
+static inline void rcu_read_unlock(void) { __rcu_read_unlock(); }
+#else
 void rcu_read_lock(void);
 void rcu_read_unlock(void);
+#endif
 bool rcu_read_lock_held(void);
 
 /*

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+
 #include <kernel/set_once.h>
 #include <check/violation.h>
 #include <check/wait.h>
@@ -23,6 +25,9 @@ static void set_once_publish(struct set_once *so, int state)
 
 bool set_once_populate(struct set_once *so, void *value, set_once_drop_t drop)
 {
+	/* NULL is as_ref()'s None: a slot cannot hold it. */
+	if (SGT_WARN_ON(SGT_V_SET_ONCE, !value, "SetOnce %p populated with NULL", (void *)so))
+		return false;
 	if (!set_once_claim(so)) {
 		/* Rust drops the moved-in value of a losing populate. */
 		if (drop)
@@ -50,6 +55,9 @@ int set_once_populate_with(struct set_once *so, int (*init)(void *arg, void **va
 			continue;
 		}
 		ret = init(arg, &value);
+		if (!ret && SGT_WARN_ON(SGT_V_SET_ONCE, !value,
+					"SetOnce %p initialized to NULL", (void *)so))
+			ret = -EINVAL;	/* NULL is as_ref()'s None */
 		if (!ret)
 			so->value = value;	/* exclusive: we hold state 1 */
 		set_once_publish(so, ret ? 0 : 2);

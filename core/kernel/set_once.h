@@ -40,8 +40,18 @@ static inline void *set_once_as_ref(struct set_once *so)
 {
 	sgt_sched_point(SGT_SP_LOAD, so);
 	/* Acquire: pairs with populate's release store of 2; value is then complete. */
-	if (atomic_load_explicit(&so->init, memory_order_acquire) == 2)
-		return so->value;
+	if (atomic_load_explicit(&so->init, memory_order_acquire) == 2) {
+		void *value = so->value;
+
+		/*
+		 * Never NULL (populate refuses it): NULL stands for None, as
+		 * Option<&T>'s niche, so a caller's NULL test folds into the
+		 * state test, as rustc's does.
+		 */
+		if (!value)
+			__builtin_unreachable();
+		return value;
+	}
 	return NULL;
 }
 

@@ -16,7 +16,6 @@
 #include <check/wait.h>
 #include <sgtable/strategy.h>
 
-#define SGTABLE_OBJECT_LIVE	0x0b1ec7u
 #define SGTABLE_OBJECT_FREED	0xdeadb0bu
 #define QUARANTINE_MAX		256
 
@@ -115,10 +114,8 @@ void sgtable_object_quarantine_flush(void)
 	}
 }
 
-bool sgtable_object_check_alive(struct sgtable_object *obj, const char *what)
+bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what)
 {
-	if (likely(atomic_load_explicit(&obj->magic, memory_order_relaxed) == SGTABLE_OBJECT_LIVE))
-		return true;
 	char by[32];
 	uint64_t ns;
 

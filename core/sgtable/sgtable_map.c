@@ -28,20 +28,6 @@ void sgtable_map_drop(void *payload)
 	__drm_gem_shmem_free_sgt_locked(shmem);
 }
 
-/* impl Deref for SGTableMap */
-struct sg_table *sgtable_map_deref(struct sgtable_map *map)
-{
-	/*
-	 * Unlocked read of shmem->sgt, as the Rust's `(*obj.as_raw_shmem()).sgt`:
-	 * it was written under resv before the Devres holding this map was
-	 * published (release/acquire), and is only rewritten when the map is
-	 * dropped, which unbind does after every bound scope has left.
-	 */
-	if (!sgtable_object_check_alive(map->obj, "SGTableMap::deref"))
-		return NULL;
-	return map->obj->shmem.sgt;
-}
-
 int sgtable_map_new(struct sgtable_object *obj, struct sgtable_map_init *mi)
 {
 	/* from_err_ptr(drm_gem_shmem_get_pages_sgt(obj.as_raw_shmem()))?; Ok(Self { obj }) */
@@ -76,19 +62,15 @@ struct devres *sgtable_map_devres_new(const struct device_bound *dev, struct sgt
 	return sgtable_map_devres_wrap(dev, &mi, drop);
 }
 
-struct sg_table *sgtable_map_access(struct devres *res, const struct device_bound *dev)
-{
-	/* Ok(sgt_res.access(dev)?) -- then the deref to &SGTable */
-	struct sgtable_map *map = devres_access(res, dev);
-
-	if (IS_ERR(map))
-		return (struct sg_table *)map;
-	return sgtable_map_deref(map);
-}
-
 void sgtable_devres_drop_cb(void *devres)
 {
 	devres_drop(devres);
+}
+
+struct sg_table *sgtable_map_deref_dead(struct sgtable_map *map)
+{
+	sgtable_object_report_dead(map->obj, "SGTableMap::deref");
+	return NULL;
 }
 
 struct sg_table *sgtable_map_payload_sgt(void *payload)

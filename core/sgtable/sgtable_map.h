@@ -22,8 +22,22 @@ struct sgtable_map_init {
 int sgtable_map_move_init(void *payload, void *arg);
 /* Drop for SGTableMap: lock resv, __drm_gem_shmem_free_sgt_locked, unlock. */
 void sgtable_map_drop(void *payload);
-/* Deref for SGTableMap: (*obj).sgt, read without the lock, as the Rust does. */
-struct sg_table *sgtable_map_deref(struct sgtable_map *map);
+/* Deref of a map whose object was freed: reported (use after free); NULL. */
+struct sg_table *sgtable_map_deref_dead(struct sgtable_map *map);
+
+/*
+ * impl Deref for SGTableMap: (*obj).sgt, read without the lock, as the
+ * Rust's `(*obj.as_raw_shmem()).sgt`: it was written under resv before the
+ * Devres holding this map was published (release/acquire), and is only
+ * rewritten when the map is dropped, which unbind does after every bound
+ * scope has left.  Inline, as everything on the fast path.
+ */
+static inline struct sg_table *sgtable_map_deref(struct sgtable_map *map)
+{
+	if (unlikely(!sgtable_object_alive(map->obj)))
+		return sgtable_map_deref_dead(map);	/* a tail call: no frame here */
+	return map->obj->shmem.sgt;
+}
 
 /*
  * v19's SGTableMap::new(obj): drm_gem_shmem_get_pages_sgt() (taking the resv
@@ -43,7 +57,16 @@ struct devres *sgtable_map_devres_new(const struct device_bound *dev, struct sgt
 				  devres_drop_t drop);
 
 /* Devres::access(dev) then SGTableMap::deref: what sg_table() returns. */
-struct sg_table *sgtable_map_access(struct devres *res, const struct device_bound *dev);
+static inline struct sg_table *sgtable_map_access(struct devres *res,
+						  const struct device_bound *dev)
+{
+	/* Ok(sgt_res.access(dev)?) -- then the deref to &SGTable */
+	struct sgtable_map *map = devres_access(res, dev);
+
+	if (IS_ERR(map))
+		return (struct sg_table *)map;
+	return sgtable_map_deref(map);
+}
 
 void sgtable_devres_drop_cb(void *devres);	/* SetOnce's drop of a Devres */
 

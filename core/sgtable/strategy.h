@@ -148,8 +148,25 @@ static inline struct device *sgtable_object_device(struct sgtable_object *obj)
  * only where a sanitizer watches.
  */
 void sgtable_object_free(struct sgtable_object *obj);
-/* Report and return false if obj was freed; what names the late user. */
-bool sgtable_object_check_alive(struct sgtable_object *obj, const char *what);
+#define SGTABLE_OBJECT_LIVE	0x0b1ec7u
+/* Report a use of obj after its free (SGT_V_USE_AFTER_FREE); false. */
+bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what);
+
+/*
+ * Report and return false if obj was freed; what names the late user.
+ * Inline: every fast path derefs through it, and the check is one load.
+ */
+static inline bool sgtable_object_alive(struct sgtable_object *obj)
+{
+	/* Relaxed: see magic. */
+	return likely(atomic_load_explicit(&obj->magic, memory_order_relaxed) ==
+		      SGTABLE_OBJECT_LIVE);
+}
+
+static inline bool sgtable_object_check_alive(struct sgtable_object *obj, const char *what)
+{
+	return sgtable_object_alive(obj) || sgtable_object_report_dead(obj, what);
+}
 /* Really free every quarantined object (end of a test or a run). */
 void sgtable_object_quarantine_flush(void);
 /* Objects created and not yet freed (the final leak check). */

@@ -136,6 +136,17 @@ static struct sg_table *fixed_imported_sg_table(struct sgtable_object *obj)
 	return obj->shmem.sgt;
 }
 
+/* The slow path and the access after it, out of line: the fast path needs no frame. */
+static __cold struct sg_table *fixed_sg_table_slow(struct fixed_object *o,
+						   const struct device_bound *dev)
+{
+	struct fixed_res *r = fixed_populate(o, dev);
+
+	if (IS_ERR(r))
+		return (struct sg_table *)r;
+	return sgtable_map_access(r->devres, dev);
+}
+
 static struct sg_table *fixed_sg_table(struct sgtable_object *obj, const struct device_bound *dev)
 {
 	struct fixed_object *o = to_fixed(obj);
@@ -148,11 +159,8 @@ static struct sg_table *fixed_sg_table(struct sgtable_object *obj, const struct 
 	sgt_sched_point(SGT_SP_LOAD, &o->res);
 	/* Acquire: pairs with fixed_populate()'s release. */
 	r = atomic_load_explicit(&o->res, memory_order_acquire);
-	if (unlikely(!r || r->bind_gen != bound_gen(dev))) {	/* H6 */
-		r = fixed_populate(o, dev);
-		if (IS_ERR(r))
-			return (struct sg_table *)r;
-	}
+	if (unlikely(!r || r->bind_gen != bound_gen(dev)))	/* H6 */
+		return fixed_sg_table_slow(o, dev);
 	return sgtable_map_access(r->devres, dev);
 }
 

@@ -40,7 +40,8 @@ static void v19_init(struct sgtable_object *obj)
 }
 
 /* Slow path: grab the lock and see if we need to initialize sgt_res. */
-static struct devres *v19_populate(struct v19_object *o, const struct device_bound *dev)
+static struct devres *v19_populate(struct v19_object *o,
+					  const struct device_bound *dev)
 {
 	bool serialise = !(o->base.hazards & SGTABLE_HAZ(H9));
 	struct devres *res;
@@ -72,6 +73,21 @@ out:
 	return res;
 }
 
+/*
+ * The rest of sg_table() after the slow path, out of line with it: the fast
+ * path then ends in a tail call, keeps nothing live across a call, and
+ * needs no stack frame (the Rust is one function; the split is codegen only).
+ */
+static __cold struct sg_table *v19_sg_table_slow(struct v19_object *o,
+						 const struct device_bound *dev)
+{
+	struct devres *res = v19_populate(o, dev);
+
+	if (IS_ERR(res))	/* the `?`s of the slow path */
+		return (struct sg_table *)res;
+	return sgtable_map_access(res, dev);
+}
+
 static struct sg_table *v19_sg_table(struct sgtable_object *obj, const struct device_bound *dev)
 {
 	struct v19_object *o = to_v19(obj);
@@ -82,10 +98,8 @@ static struct sg_table *v19_sg_table(struct sgtable_object *obj, const struct de
 		return ERR_PTR(-EINVAL);
 	/* Fast path: sgt_res is already initialized */
 	res = set_once_as_ref(&o->sgt_res);
-	if (!res)
-		res = v19_populate(o, dev);
-	if (IS_ERR(res))
-		return (struct sg_table *)res;
+	if (unlikely(!res))
+		return v19_sg_table_slow(o, dev);
 	return sgtable_map_access(res, dev);	/* Ok(sgt_res.access(dev)?) */
 }
 
