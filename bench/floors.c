@@ -10,11 +10,13 @@
  *                 rcu.h: inline in the release preset, with its bookkeeping)
  *
  * floor/raw is in a file of its own: liburcu's inline read side needs
- * _LGPL_SOURCE before its headers, and nothing of the project is wanted.
+ * _LGPL_SOURCE before its headers, and no project code is in its loop.
  */
 #define _LGPL_SOURCE
 #include <stdatomic.h>
 #include <urcu/urcu-memb.h>
+
+#include <kernel/rcu.h>	/* rcu_register_thread() only, outside the loop */
 
 #include "cbench.h"
 #include "floors.h"
@@ -29,14 +31,17 @@ static void bm_empty(struct cbench_state *st, void *arg)
 
 static void bm_raw(struct cbench_state *st, void *arg)
 {
-	/* Each benchmark thread is a new thread: register it for its run. */
-	urcu_memb_register_thread();
+	/*
+	 * Registered with liburcu through the project's wrapper, which does it
+	 * once per thread and undoes it at thread exit: a 1-thread run is on
+	 * the main thread, which the other benchmarks' RCU has registered.
+	 */
+	rcu_register_thread();
 	CBENCH_LOOP(st) {
 		urcu_memb_read_lock();
 		bench_sink(atomic_load_explicit(&raw_word, memory_order_acquire));
 		urcu_memb_read_unlock();
 	}
-	urcu_memb_unregister_thread();
 }
 
 void register_floors(cbench_fn model)

@@ -27,11 +27,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
-from bench_report import load as load_bench  # noqa: E402
+from bench_report import load as load_bench, load_instructions  # noqa: E402
 from sgt_results import load, registry_of, runs_of  # noqa: E402
 
 # Filled from the folder's list.json (`sgtorture list --json`), in registry order.
 STRATEGIES, MODELS, CLEAN = [], [], []
+LOCK_CHOICE = {}    # strategy -> dma_resv, mutex or set-once
 ROLES = ["Accessors", "Creators", "Revokers", "Freers"]
 
 
@@ -43,6 +44,7 @@ def set_registry(folders):
         STRATEGIES[:] = [s["name"] for s in reg["strategies"]]
         MODELS[:] = [m["name"] for m in reg["devres_models"]]
         CLEAN[:] = [s["name"] for s in reg["strategies"] if not s["inherent"]]
+        LOCK_CHOICE.update({s["name"]: s["lock_choice"] for s in reg["strategies"]})
         return
     for f in folders:
         for _, run in runs_of(f):
@@ -67,49 +69,104 @@ def matrix(runs):
     return m
 
 
-def png(fig):
+def png(fig, alt="plot"):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
-    return ("<img alt='plot' src='data:image/png;base64,"
+    return (f"<img alt='{html.escape(alt)}' src='data:image/png;base64,"
             + base64.b64encode(buf.getvalue()).decode() + "'>")
 
 
 def bench_series(path):
-    """strategy/shape -> {threads: median ns}, and the floor (bench_report.py reads the JSON)."""
+    """{(strategy, shape): {threads: median ns}} with the floors as ("floor/raw",
+    None) and ("floor/model", None); and instructions.json's counts beside it."""
     times = load_bench(path)[1] if path and os.path.exists(path) else {}
     series = defaultdict(dict)
     for name, xs in times.items():
         parts = name.split("/")
         t = next((int(p.split(":")[1]) for p in parts if p.startswith("threads:")), 1)
-        if parts[0] == "floor":
-            series["floor"][t] = statistics.median(xs)
+        if parts[0] == "floor" and parts[1] in ("raw", "model"):
+            series[(f"floor/{parts[1]}", None)][t] = statistics.median(xs)
         elif parts[0] == "fastpath":
-            series[f"{parts[1]} {parts[2]}"][t] = statistics.median(xs)
-    return series
+            series[(parts[1], parts[2])][t] = statistics.median(xs)
+    ins = load_instructions(os.path.join(os.path.dirname(path), "instructions.json")) \
+        if path else {}
+    return series, ins
 
 
-def plot_fastpath(series):
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
-    floor = series.get("floor", {})
-    for name, pts in sorted(series.items()):
-        ts = sorted(pts)
-        a.plot(ts, [pts[t] for t in ts], marker="o", label=name,
-               linewidth=3 if name == "floor" else 1.2)
-        if name != "floor" and floor:
-            b.plot(ts, [pts[t] / floor[t] for t in ts if t in floor], marker="o", label=name)
+# The review's question at a glance: colour is the lock choice, line style the
+# shape, a marker each strategy (fixed's a star); the floors in black and grey.
+LOCK_COLOURS = {"dma_resv": "#c0392b", "mutex": "#2166ac", "set-once": "#1a9850"}
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def series_style(key):
+    name, shape = key
+    if name == "floor/raw":
+        return dict(color="black", linestyle="-", linewidth=2.5, marker=None, label="floor/raw")
+    if name == "floor/model":
+        return dict(color="0.55", linestyle="-", linewidth=2.5, marker=None,
+                    label="floor/model")
+    same = [s for s in STRATEGIES if LOCK_CHOICE.get(s) == LOCK_CHOICE.get(name)]
+    marker = "*" if name == "fixed" else MARKERS[same.index(name) % len(MARKERS)] \
+        if name in same else "x"
+    return dict(color=LOCK_COLOURS.get(LOCK_CHOICE.get(name), "0.3"),
+                linestyle="-" if shape == "shared" else "--", marker=marker,
+                markersize=11 if name == "fixed" else 6, linewidth=1.5,
+                label=f"{name} ({LOCK_CHOICE.get(name, '?')}), {shape.replace('_', ' ')}")
+
+
+def plot_fastpath(series, ins):
+    order = [("floor/raw", None), ("floor/model", None)] + \
+        [(s, shape) for s in STRATEGIES for shape in ("shared", "per_thread")] + \
+        sorted(k for k in series if k[0] not in STRATEGIES and not k[0].startswith("floor"))
+    keys = [k for k in order if k in series]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(13, 4.6), gridspec_kw={"width_ratios": [3, 2]})
+    for k in keys:
+        ts = sorted(series[k])
+        a.plot(ts, [series[k][t] for t in ts], **series_style(k))
     a.set(xscale="log", yscale="log", xlabel="threads", ylabel="ns per call (all threads)",
-          title="fast path cost")
-    b.set(xscale="log", yscale="log", xlabel="threads", ylabel="x floor",
-          title="ratio to the floor (RCU section + acquire load)")
-    for ax in (a, b):
-        ax.set_xticks([1, 2, 4, 8], ["1", "2", "4", "8"])
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
-        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.grid(alpha=0.3)
-    a.legend(fontsize=7, ncol=2)
-    return png(fig)
+          title="time: fast path against threads (median of the repetitions)")
+    a.set_xticks([1, 2, 4, 8], ["1", "2", "4", "8"])
+    a.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    a.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    a.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    a.grid(alpha=0.3)
+    plot_instructions(b, keys, ins)
+    handles, labels = a.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 0.95), fontsize=8,
+               title="lock choice: colour; shape: line", title_fontsize=8)
+    fig.tight_layout()
+    return png(fig, "fast path: time against threads, and instructions per call" +
+               ("" if ins else " (none counted)"))
+
+
+def plot_instructions(ax, keys, ins):
+    """Instructions per call at one thread, beside the times, the floors as lines."""
+    bars = [k for k in keys if not k[0].startswith("floor")
+            and f"fastpath/{k[0]}/{k[1]}/real_time/threads:1" in ins]
+    ax.set_title("instructions per call, 1 thread (valgrind)")
+    if not bars:
+        ax.text(0.5, 0.5, "no instruction counts\n(scripts/bench --instructions)",
+                ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    for i, k in enumerate(bars):
+        v = ins[f"fastpath/{k[0]}/{k[1]}/real_time/threads:1"]
+        ax.bar(i, v, color=series_style(k)["color"], hatch="" if k[1] == "shared" else "//",
+               edgecolor="white")
+        ax.text(i, v, f"{v:.0f}" + (" *" if k[0] == "fixed" else ""), ha="center",
+                va="bottom", fontsize=7)
+    for name, colour in [("raw", "black"), ("model", "0.55")]:
+        v = ins.get(f"floor/{name}/real_time/threads:1")
+        if v is not None:
+            ax.axhline(v, color=colour, linewidth=2, zorder=0)
+            ax.text(-0.5, v, f"floor/{name} {v:.0f}", va="bottom", ha="left", fontsize=7,
+                    color=colour)
+    ax.set_xticks(range(len(bars)), [f"{k[0]}\n{k[1].replace('_', ' ')}" for k in bars],
+                  rotation=60, fontsize=7)
+    ax.set(ylabel="instructions per call (hatched: per thread)")
+    ax.grid(alpha=0.3, axis="y")
 
 
 def plot_roles(runs):
@@ -300,7 +357,7 @@ def main():
             json.dump(m, f, indent=1, sort_keys=True)
     summaries = " ".join(open(os.path.join(f, "summary.txt")).read()
                          for f in a.folders if os.path.exists(os.path.join(f, "summary.txt")))
-    series = bench_series(bench)
+    series, ins = bench_series(bench)
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>sgtorture report</title>"
              f"<style>{CSS}</style></head><body><h1>sgtorture report</h1>",
              f"<p>{esc(summaries) or 'no summary'}</p>",
@@ -309,7 +366,7 @@ def main():
              "<h2>Hazards: found again, and how fast</h2>", hazards_html(repro), plot_detect(repro),
              reported_html(a.folders, repro),
              "<h2>Fast path against threads</h2>",
-             plot_fastpath(series) if series else "<p>no benchmarks</p>",
+             plot_fastpath(series, ins) if series else "<p>no benchmarks</p>",
              "<h2>Throughput per role</h2>", plot_roles(runs)]
     if a.trend and len(nights) > 1:
         parts += ["<h2>Trends</h2>", plot_trends(nights)]

@@ -23,9 +23,11 @@ SHORT = {
     "SGT_NIGHTLY_HAZARDS": "H1 H6", "SGT_NIGHTLY_REPRO_BUDGET": "20", "SGT_NIGHTLY_TSAN": "0",
     "SGT_NIGHTLY_BENCH": "default", "SGT_NIGHTLY_BENCH_FILTER": "floor|fastpath/(v19|fixed)/shared",
     "SGT_NIGHTLY_BENCH_MIN_TIME": "0.002", "SGT_NIGHTLY_SEED": "1", "SGT_NIGHTLY_FUZZ": "0",
+    "SGT_BENCH_INSTRUCTIONS_FILTER": "floor/(empty|raw)|fastpath/(v19|fixed)/shared",
+    "SGT_BENCH_INSTRUCTIONS_THREADS": "1",
 }
 FILES = ["matrix-none.json", "matrix-faults.json", "repro-H1.json", "repro-H6.json",
-         "bench.json", "junit.xml", "summary.txt", "tsan-reports.json", "report.html"]
+         "bench.json", "instructions.json", "junit.xml", "summary.txt", "tsan-reports.json", "report.html"]
 
 
 def fail(msg):
@@ -141,6 +143,8 @@ def test_browser():
             fail("the page has no verdict matrix")
         if dom.count("data:image/png;base64,") < 3:
             fail("the page shows fewer than 3 plots")
+        if "fast path: time against threads, and instructions per call\"" not in dom:
+            fail("the benchmark plot lacks its instruction counts")
         if "http://" in dom or "https://" in dom:
             fail("the page loads something from the network: it must be self-contained")
 
