@@ -48,10 +48,11 @@ extern _Atomic(sgt_sched_hook_t) sgt_sched_hook;
 
 #if defined(SGT_SCHED_THUNK) && defined(__x86_64__)
 /*
- * The release preset: call the hook through sgt_sched_thunk (sched_thunk.S),
- * which saves every register a call may clobber, so this site clobbers only
- * the three it passes and the fast path around it needs no stack frame.
- * The call steps over the red zone, where a leaf function keeps locals.
+ * The default and release presets: call the hook through sgt_sched_thunk
+ * (sched_thunk.S), which saves every register a call may clobber, so this
+ * site clobbers only the three it passes and the fast path around it needs
+ * no stack frame.  Built with -mno-red-zone, as the kernel is: the call's
+ * return address may not land where a leaf function keeps its locals.
  */
 static inline void sgt_sched_call(sgt_sched_hook_t hook, enum sgt_sp_kind kind,
 				  const void *addr)
@@ -60,9 +61,7 @@ static inline void sgt_sched_call(sgt_sched_hook_t hook, enum sgt_sp_kind kind,
 	register const void *rsi __asm__("rsi") = addr;
 	register sgt_sched_hook_t rdx __asm__("rdx") = hook;
 
-	__asm__ volatile("lea -128(%%rsp), %%rsp\n\t"
-			 "call sgt_sched_thunk\n\t"
-			 "lea 128(%%rsp), %%rsp"
+	__asm__ volatile("call sgt_sched_thunk"
 			 : "+r"(rdi), "+r"(rsi), "+r"(rdx) : : "memory", "cc");
 }
 #else

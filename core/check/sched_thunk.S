@@ -6,7 +6,7 @@
  * (sgt_sched_point() with SGT_SCHED_THUNK, check/sched.h) therefore clobbers
  * nothing but the three argument registers, and a fast path with the hook
  * off pays one load and one predicted branch: no stack frame, no register
- * saves.  The call site has already stepped over the red zone.
+ * saves.  Its callers are built with -mno-red-zone.
  */
 	.text
 	.globl	sgt_sched_thunk
