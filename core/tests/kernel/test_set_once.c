@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SetOnce: one winner; losers' values dropped; the initializer variant's rules; kref. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include <kernel/completion.h>
@@ -157,6 +158,29 @@ static void test_kref(void **state)
 	assert_no_violations();
 }
 
+static int null_initializer(void *arg, void **value)
+{
+	*value = NULL;
+	return 0;
+}
+
+/* NULL is as_ref()'s None: both ways of populating refuse it, and say so. */
+static void test_null_refused(void **state)
+{
+	struct set_once so;
+
+	sgt_expect_violations();
+	set_once_init(&so);
+	assert_false(set_once_populate(&so, NULL, NULL));
+	assert_violations(SGT_V_SET_ONCE, 1);
+	assert_int_equal(set_once_populate_with(&so, null_initializer, NULL), -EINVAL);
+	assert_violations(SGT_V_SET_ONCE, 2);
+	assert_null(set_once_as_ref(&so));	/* still empty: a real value may follow */
+	assert_true(set_once_populate(&so, &so, NULL));
+	assert_ptr_equal(set_once_as_ref(&so), &so);
+	set_once_destroy(&so, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +189,7 @@ int main(void)
 		SGT_TEST(test_populate_with_one_initializer),
 		SGT_TEST(test_populate_with_failure_retries),
 		SGT_TEST(test_kref),
+		SGT_TEST(test_null_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
