@@ -156,10 +156,10 @@ def fast_table(runs, strategies, choice, ins):
 
 def against_reference(runs, strategies, ref, ins):
     print(f"\nEach strategy's fast path against {ref}'s: the ratio of times (median of the "
-          "per-repetition ratios, min..max) and the U-test's p-value; instructions at 1 thread\n")
-    print("| strategy | shape | " + " | ".join(f"{t} thr" for t in THREADS) +
-          " | instructions |")
-    print("|---|---|" + "---|" * len(THREADS) + "---|")
+          "per-repetition ratios, min..max), the U-test's p-value, and the ratio of "
+          "instructions per call where counted\n")
+    print("| strategy | shape | " + " | ".join(f"{t} thr" for t in THREADS) + " |")
+    print("|---|---|" + "---|" * len(THREADS))
     for s in strategies:
         if s == ref:
             continue
@@ -168,12 +168,14 @@ def against_reference(runs, strategies, ref, ins):
             for t in THREADS:
                 a, b = fastpath(runs, s, shape, t), fastpath(runs, ref, shape, t)
                 r, p = ratio(a, b), p_value(a, b)
-                cells.append("-" if r is None else
-                             f"{fmt_ratio(r)}, p={p:.3g}" if p is not None else fmt_ratio(r))
-            a = ins.get(f"fastpath/{s}/{shape}/real_time/threads:1")
-            b = ins.get(f"fastpath/{ref}/{shape}/real_time/threads:1")
-            icell = f"{a / b:.2f}x ({a:.0f} / {b:.0f})" if a and b else "-"
-            print(f"| {s} | {shape} | " + " | ".join(cells) + f" | {icell} |")
+                cell = "-" if r is None else \
+                    f"{fmt_ratio(r)}, p={p:.3g}" if p is not None else fmt_ratio(r)
+                ia = ins.get(f"fastpath/{s}/{shape}/real_time/threads:{t}")
+                ib = ins.get(f"fastpath/{ref}/{shape}/real_time/threads:{t}")
+                if ia and ib:
+                    cell += f"; {ia / ib:.2f}x instr ({ia:.0f}/{ib:.0f})"
+                cells.append(cell)
+            print(f"| {s} | {shape} | " + " | ".join(cells) + " |")
 
 
 def other_table(runs, extra, strategies, ins):
