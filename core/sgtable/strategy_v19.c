@@ -40,8 +40,7 @@ static void v19_init(struct sgtable_object *obj)
 }
 
 /* Slow path: grab the lock and see if we need to initialize sgt_res. */
-static struct devres *v19_populate(struct v19_object *o,
-					  const struct device_bound *dev)
+static struct devres *v19_populate(struct v19_object *o, const struct device_bound *dev)
 {
 	bool serialise = !(o->base.hazards & SGTABLE_HAZ(H9));
 	struct devres *res;
