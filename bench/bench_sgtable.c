@@ -104,18 +104,9 @@ static struct fast_stage {
 	struct sgtable_object *(*objs)[MAX_THREADS];	/* [strategy][thread] */
 } fast;
 
-static int nr_strategies(void)
-{
-	int n = 0;
-
-	while (sgtable_strategies[n])
-		n++;
-	return n;
-}
-
 static void fast_stage_init(void)
 {
-	fast.objs = calloc(nr_strategies(), sizeof(*fast.objs));
+	fast.objs = calloc(sgtable_nr_strategies, sizeof(*fast.objs));
 	if (!fast.objs)
 		abort();
 	device_init(&fast.dev, "gpu-fast");
@@ -318,7 +309,7 @@ static void register_all(void)
 {
 	char name[96];
 
-	fast_args = calloc(nr_strategies(), sizeof(*fast_args));
+	fast_args = calloc(sgtable_nr_strategies, sizeof(*fast_args));
 	if (!fast_args)
 		abort();
 

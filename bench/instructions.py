@@ -35,6 +35,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports"))
+from sgt_results import sgtorture_list  # noqa: E402  (the registries, read once for all scripts)
+
 GATE = 1.5                       # lock-free fast path vs floor/raw, instructions
 # Two iteration counts per family: enough calls that the difference is the
 # loop's, few enough that valgrind takes about a second per run.
@@ -89,12 +92,6 @@ def measure(binary, names, jobs):
     # The loop's own instructions, at the same thread count (slowpath: 1).
     return {n: v if n.startswith("floor/empty/") else
             v - raw[f"floor/empty/real_time/threads:{threads_of(n)}"] for n, v in raw.items()}
-
-
-def registry(build):
-    p = subprocess.run([os.path.join(build, "torture", "sgtorture"), "list", "--json"],
-                       capture_output=True, text=True, check=True)
-    return json.loads(p.stdout)
 
 
 def table(ins, reg):
@@ -152,7 +149,7 @@ def main():
     if not threads <= {1, 2, 4, 8} or a.jobs < 1 or not 0 < a.limit < 100:
         die(f"--threads '{a.threads}' --jobs {a.jobs} --limit {a.limit}: accepted threads "
             "1, 2, 4, 8, jobs >= 1, 0 < limit < 100")
-    reg = registry(a.build)
+    reg = sgtorture_list(os.path.join(a.build, "torture", "sgtorture"))
     if a.from_json:
         with open(a.from_json) as f:
             ins = json.load(f)["instructions"]

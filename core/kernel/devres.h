@@ -107,7 +107,7 @@ struct devres_inner;
 struct devres {
 	struct device *dev;
 	struct devres_inner *inner;
-	struct revocable *data;		/* &inner->data, for the inline access() */
+	struct revocable *data;		/* &inner->data: inner's layout is devres.c's */
 };
 
 /*

@@ -14,9 +14,7 @@ const char *const sgtable_role_option[SGTABLE_NR_ROLES] = {
 	"creators", "accessors", "revokers", "freers",
 };
 
-/* creators, accessors, revokers, freers */
-#define ROLES(c, a, r, f)	{ [SGTABLE_CREATOR] = c, [SGTABLE_ACCESSOR] = a, \
-				  [SGTABLE_REVOKER] = r, [SGTABLE_FREER] = f }
+#define ROLES SGTABLE_ROLES	/* the table is wide enough without the prefix */
 
 #define HAZARD(_id, _desc, _where, _oracle, _race, ...)				\
 	{ .id = _id, .name = #_id, .desc = _desc, .where = _where, .oracle = _oracle,	\
@@ -78,8 +76,7 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 	       "release (devres-6.16, devres-2026), so SGTableMap's drop can run after the "
 	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026",
 	       "use-after-free (ASan/TSan)", true,
-	       .repro = { .strategy = "v19", .model = DEVRES_2026, .threads = ROLES(0, 1, 1, 1),
-			  .objects = 4, .devices = 1, .jitter = 0.3, .oracle = SGT_V_USE_AFTER_FREE,
+	       .repro = { SGTABLE_H7_CONFIG, .model = DEVRES_2026, .oracle = SGT_V_USE_AFTER_FREE,
 			  .sched_oracle = SGT_V_USE_AFTER_FREE,
 			  .timeline = { "revoke-grace-period", "last put", "object freed" } } ),
 	HAZARD(H8, "unlocked read of the plain sgt_res field (v12's owned SGTable deref) "

@@ -17,6 +17,17 @@
 /* The subject's thread roles, in the order every threads[] array uses. */
 enum sgtable_role { SGTABLE_CREATOR, SGTABLE_ACCESSOR, SGTABLE_REVOKER, SGTABLE_FREER,
 		    SGTABLE_NR_ROLES };
+/* A thread count per role, in order: creators, accessors, revokers, freers. */
+#define SGTABLE_ROLES(c, a, r, f)	{ [SGTABLE_CREATOR] = c, [SGTABLE_ACCESSOR] = a, \
+					  [SGTABLE_REVOKER] = r, [SGTABLE_FREER] = f }
+/*
+ * H7's free-running configuration: freers putting populated v19 objects
+ * while a revoker unbinds, with the jitter `hunt` measured fastest.  The
+ * reported races (reported.c) show in it too: it is the June 2026 report's.
+ */
+#define SGTABLE_H7_CONFIG						\
+	.strategy = "v19", .threads = SGTABLE_ROLES(0, 1, 1, 1),		\
+	.objects = 4, .devices = 1, .jitter = 0.3
 extern const char *const sgtable_role_name[SGTABLE_NR_ROLES];	/* "Creators", ... */
 extern const char *const sgtable_role_option[SGTABLE_NR_ROLES];	/* "creators", ... */
 

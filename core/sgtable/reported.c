@@ -5,14 +5,10 @@
 
 #include <sgtable/reported.h>
 
-/* creators, accessors, revokers, freers */
-#define ROLES(c, a, r, f)	{ [SGTABLE_CREATOR] = c, [SGTABLE_ACCESSOR] = a, \
-				  [SGTABLE_REVOKER] = r, [SGTABLE_FREER] = f }
-
 /*
  * Each shows on v19 (the port whose Devres<SGTableMap> the June 2026 report
  * names), freers putting populated objects while a revoker unbinds: H7's
- * configuration.  The jitter is H7's, which `hunt` measured.
+ * configuration (SGTABLE_H7_CONFIG), jitter included.
  */
 const struct sgtable_report sgtable_reports[] = {
 	{ .name = "R1", .commit = "f744201c6159", .title = "rust: devres: fix race in Devres::drop()",
@@ -20,8 +16,7 @@ const struct sgtable_report sgtable_reports[] = {
 	  .desc = "Devres::drop() takes the action back and drops the resource with the last "
 		  "reference; an unbind that no longer sees the action completes while the "
 		  "resource is still being dropped (its DMA mapping still alive)",
-	  .before = DEVRES_6_15, .after = DEVRES_6_16, .strategy = "v19",
-	  .threads = ROLES(0, 1, 1, 1), .objects = 4, .devices = 1, .jitter = 0.3,
+	  .before = DEVRES_6_15, .after = DEVRES_6_16, SGTABLE_H7_CONFIG,
 	  .oracle = SGT_V_MAPPING_AFTER_UNBIND },
 	{ .name = "R2", .commit = "acc516dfa197",
 	  .title = "rust: devres: fix race between concurrent revokers",
@@ -29,8 +24,7 @@ const struct sgtable_report sgtable_reports[] = {
 	  .desc = "the revoker that loses the is_available swap returns at once while the "
 		  "winner still runs drop_in_place(): Devres::drop() returns, the object is "
 		  "freed, and unbind's release drops an SGTableMap of a freed object (H7)",
-	  .before = DEVRES_2026, .after = DEVRES_2026_FIXED, .strategy = "v19",
-	  .threads = ROLES(0, 1, 1, 1), .objects = 4, .devices = 1, .jitter = 0.3,
+	  .before = DEVRES_2026, .after = DEVRES_2026_FIXED, SGTABLE_H7_CONFIG,
 	  .oracle = SGT_V_USE_AFTER_FREE },
 	{ .name = "R3", .commit = "a10639966fd7",
 	  .title = "rust: devres: ensure revocation is complete before device finishes unbinding",
@@ -38,8 +32,7 @@ const struct sgtable_report sgtable_reports[] = {
 	  .desc = "the mirror image: Devres::drop() wins revoke_nosync() and is still "
 		  "unmapping when unbind's release, having lost, returns: unbind completes "
 		  "with the mapping alive",
-	  .before = DEVRES_2026, .after = DEVRES_2026_FIXED, .strategy = "v19",
-	  .threads = ROLES(0, 1, 1, 1), .objects = 4, .devices = 1, .jitter = 0.3,
+	  .before = DEVRES_2026, .after = DEVRES_2026_FIXED, SGTABLE_H7_CONFIG,
 	  .oracle = SGT_V_MAPPING_AFTER_UNBIND },
 };
 const int sgtable_nr_reports = sizeof(sgtable_reports) / sizeof(sgtable_reports[0]);

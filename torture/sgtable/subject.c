@@ -162,25 +162,35 @@ static int strategy_index(const char *name)
 	return 0;
 }
 
+/*
+ * What a hazard's repro and a reported race set alike: one port on one
+ * Devres model, their roles, objects, devices and jitter, no faults, the
+ * check's size, a timeline and no periodic statistics.
+ */
+#define SCENARIO_SET(cfg, name, r, model)					\
+	do {									\
+		(cfg)->scenario = (name);					\
+		(cfg)->variants[0] = strategy_index((r)->strategy);		\
+		(cfg)->nr_variants = 1;						\
+		(cfg)->models[0] = (model);					\
+		(cfg)->nr_models = 1;						\
+		memcpy((cfg)->threads, (r)->threads, sizeof((r)->threads));	\
+		opts(cfg)->objects = (r)->objects;				\
+		opts(cfg)->devices = (r)->devices;				\
+		(cfg)->jitter = (r)->jitter;					\
+		(cfg)->nr_faults = 0;						\
+		(cfg)->check_ops = (r)->check_ops;				\
+		(cfg)->check_seed = (r)->check_seed;				\
+		(cfg)->timeline = true;						\
+		(cfg)->stat_interval = 0;					\
+	} while (0)
+
 /* A reported race's configuration, on the Devres model before its fix. */
 static bool report_apply(const struct sgtable_report *r, struct torture_config *cfg)
 {
-	cfg->scenario = r->name;
-	cfg->variants[0] = strategy_index(r->strategy);
-	cfg->nr_variants = 1;
-	cfg->models[0] = r->before;
-	cfg->nr_models = 1;
-	memcpy(cfg->threads, r->threads, sizeof(r->threads));
-	opts(cfg)->objects = r->objects;
-	opts(cfg)->devices = r->devices;
+	SCENARIO_SET(cfg, r->name, r, r->before);
 	opts(cfg)->hazard = NULL;
-	cfg->jitter = r->jitter;
-	cfg->nr_faults = 0;
 	cfg->stop_on = cfg->sched_stop_on = r->oracle;
-	cfg->check_ops = r->check_ops;
-	cfg->check_seed = r->check_seed;
-	cfg->timeline = true;
-	cfg->stat_interval = 0;
 	return true;
 }
 
@@ -196,27 +206,14 @@ static bool scenario_apply(const char *id, struct torture_config *cfg)
 	if (!h)
 		return false;
 	r = &h->repro;
-	cfg->scenario = h->name;
-	cfg->variants[0] = strategy_index(r->strategy);
-	cfg->nr_variants = 1;
-	cfg->models[0] = r->model;
-	cfg->nr_models = 1;
-	memcpy(cfg->threads, r->threads, sizeof(r->threads));
-	opts(cfg)->objects = r->objects;
-	opts(cfg)->devices = r->devices;
+	SCENARIO_SET(cfg, h->name, r, r->model);
 	opts(cfg)->hazard = h;
-	cfg->jitter = r->jitter;
-	cfg->nr_faults = 0;
 	for (int i = 0; i < SGTABLE_MAX_REPRO_FAULTS && r->faults[i]; i++)
 		cfg->faults[cfg->nr_faults++] = r->faults[i];
 	cfg->stop_on = r->oracle;
 	cfg->tsan_frame = r->tsan_frame;
 	cfg->sched_stop_on = r->sched_oracle;
 	cfg->sched_match = r->sched_match;
-	cfg->check_ops = r->check_ops;
-	cfg->check_seed = r->check_seed;
-	cfg->timeline = true;
-	cfg->stat_interval = 0;
 	return true;
 }
 
