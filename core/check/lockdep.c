@@ -19,7 +19,7 @@ bool lockdep_check_recursion(const void *lock, const char *name, struct sgt_site
 
 	if (likely(!h))
 		return false;
-	__sgt_violation(SGT_V_RECURSIVE_LOCK, site,
+	__sgt_violation(SGT_V_RECURSIVE_LOCK, site, NULL,
 			"possible recursive locking: %s (%p) at %s:%d %s(), already held since %s:%d %s()",
 			name, lock, site.file, site.line, site.func,
 			h->site.file, h->site.line, h->site.func);
@@ -32,7 +32,7 @@ void lockdep_acquire(const void *lock, const char *name, struct sgt_site site)
 	int depth = atomic_load_explicit(&t->lockdep_depth, memory_order_relaxed);
 
 	if (depth >= MAX_LOCK_DEPTH) {
-		__sgt_violation(SGT_V_BAD_UNLOCK, site, "lock depth over %d taking %s",
+		__sgt_violation(SGT_V_BAD_UNLOCK, site, NULL, "lock depth over %d taking %s",
 				MAX_LOCK_DEPTH, name);
 		return;
 	}
@@ -48,7 +48,7 @@ bool lockdep_release(const void *lock, const char *name, struct sgt_site site)
 	int depth = atomic_load_explicit(&t->lockdep_depth, memory_order_relaxed);
 
 	if (!h) {
-		__sgt_violation(SGT_V_BAD_UNLOCK, site,
+		__sgt_violation(SGT_V_BAD_UNLOCK, site, NULL,
 				"releasing %s (%p) at %s:%d, which this thread does not hold",
 				name, lock, site.file, site.line);
 		return false;

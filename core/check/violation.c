@@ -49,7 +49,7 @@ static void default_handler(const struct sgt_violation *v)
 		v->site.file, v->site.line, v->site.func);
 }
 
-void __sgt_violation(enum sgt_violation_kind kind, struct sgt_site site,
+void __sgt_violation(enum sgt_violation_kind kind, struct sgt_site site, const void *obj,
 		     const char *fmt, ...)
 {
 	char msg[256];
@@ -75,6 +75,7 @@ void __sgt_violation(enum sgt_violation_kind kind, struct sgt_site site,
 
 	struct sgt_violation v = {
 		.kind = kind, .msg = msg, .thread = sgt_current()->name, .site = site,
+		.obj = obj,
 	};
 	h = atomic_load(&handler);
 	(h ? h : default_handler)(&v);

@@ -57,6 +57,7 @@ struct sgt_violation {
 	const char *msg;	/* valid during the handler call only */
 	const char *thread;	/* the reporting thread's name */
 	struct sgt_site site;
+	const void *obj;	/* the object it concerns, or NULL (the timeline follows it) */
 };
 
 typedef void (*sgt_violation_handler_t)(const struct sgt_violation *v);
@@ -66,9 +67,12 @@ typedef void (*sgt_violation_handler_t)(const struct sgt_violation *v);
  * on (as a kernel WARN does), so one bug can surface through several oracles.
  */
 #define sgt_violation(kind, fmt, ...) \
-	__sgt_violation((kind), SGT_SITE_HERE, fmt, ##__VA_ARGS__)
-void __sgt_violation(enum sgt_violation_kind kind, struct sgt_site site,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+	__sgt_violation((kind), SGT_SITE_HERE, NULL, fmt, ##__VA_ARGS__)
+/* The same about one object, which the report's timeline follows. */
+#define sgt_violation_obj(kind, obj, fmt, ...) \
+	__sgt_violation((kind), SGT_SITE_HERE, (obj), fmt, ##__VA_ARGS__)
+void __sgt_violation(enum sgt_violation_kind kind, struct sgt_site site, const void *obj,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* WARN_ON()-style: report when cond is true, and return cond. */
 #define SGT_WARN_ON(kind, cond, fmt, ...) ({					\

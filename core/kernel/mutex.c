@@ -23,7 +23,7 @@ bool mutex_check_magic(struct mutex *lock, struct sgt_site site)
 	/* Relaxed: a debug check; init and destroy are ordered by the object's lifetime rules. */
 	if (likely(atomic_load_explicit(&lock->magic, memory_order_relaxed) == lock))
 		return true;
-	__sgt_violation(SGT_V_LOCK_DESTROYED, site, "use of destroyed or uninitialised lock %s (%p)",
+	__sgt_violation(SGT_V_LOCK_DESTROYED, site, NULL, "use of destroyed or uninitialised lock %s (%p)",
 			lock->name ? lock->name : "?", (void *)lock);
 	return false;
 }
@@ -114,7 +114,7 @@ bool mutex_is_locked(struct mutex *lock)
 void __mutex_assert_held(struct mutex *lock, struct sgt_site site)
 {
 	if (unlikely(mutex_owner(lock) != sgt_current()))
-		__sgt_violation(SGT_V_NOT_HELD, site, "%s (%p) is not held by this thread",
+		__sgt_violation(SGT_V_NOT_HELD, site, NULL, "%s (%p) is not held by this thread",
 				lock->name, (void *)lock);
 }
 

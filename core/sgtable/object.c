@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include <check/lockdep.h>
+#include <check/sched_ctl.h>
 #include <check/thread.h>
 #include <check/tsan.h>
 #include <check/violation.h>
@@ -73,13 +74,56 @@ struct sgtable_object *sgtable_object_import(const struct sgtable_strategy_ops *
 }
 
 static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct sgtable_object *quarantine_head, *quarantine_tail;	/* under quarantine_lock */
+/* Under quarantine_lock: freed objects, oldest first; evicted ones still pinned. */
+static struct sgtable_object *quarantine_head, *quarantine_tail, *pinned_head;
 static unsigned int quarantined;
 
-/* Queue obj; return the oldest object to free for real, if over the bound. */
+void sgtable_object_pin(struct sgtable_object *obj)
+{
+	/* Relaxed: only the last unpin orders anything (see sgtable_object_unpin()). */
+	atomic_fetch_add_explicit(&obj->pins, 1, memory_order_relaxed);
+}
+
+void sgtable_object_unpin(struct sgtable_object *obj)
+{
+	/*
+	 * Release: the map drop's reads of obj happen before the eviction that
+	 * sees 0 (acquire) frees it.  Hidden from TSan, which must not learn
+	 * an order between the program's threads from the oracle's count.
+	 */
+	sgt_tsan_oracle_begin();
+	atomic_fetch_sub_explicit(&obj->pins, 1, memory_order_release);
+	sgt_tsan_oracle_end();
+}
+
+static bool pinned(struct sgtable_object *obj)
+{
+	return atomic_load_explicit(&obj->pins, memory_order_acquire) > 0;
+}
+
+/*
+ * Objects of the pinned list no map names any more, unlinked onto *out.
+ * Called with quarantine_lock held.
+ */
+static void sweep_pinned(struct sgtable_object **out)
+{
+	for (struct sgtable_object **p = &pinned_head; *p;) {
+		struct sgtable_object *obj = *p;
+
+		if (pinned(obj)) {
+			p = &obj->quarantine_next;
+			continue;
+		}
+		*p = obj->quarantine_next;
+		obj->quarantine_next = *out;
+		*out = obj;
+	}
+}
+
+/* Queue obj; return the objects to free for real (a list), if over the bound. */
 static struct sgtable_object *quarantine_push(struct sgtable_object *obj)
 {
-	struct sgtable_object *oldest = NULL;
+	struct sgtable_object *to_free = NULL, *oldest;
 
 	sgt_raw_lock(&quarantine_lock);
 	obj->quarantine_next = NULL;
@@ -91,47 +135,77 @@ static struct sgtable_object *quarantine_push(struct sgtable_object *obj)
 	if (++quarantined > QUARANTINE_MAX) {
 		oldest = quarantine_head;
 		quarantine_head = oldest->quarantine_next;
+		if (!quarantine_head)
+			quarantine_tail = NULL;
 		quarantined--;
+		/* A map still names it: it waits on the pinned list, not counted. */
+		oldest->quarantine_next = pinned_head;
+		pinned_head = oldest;
+		sweep_pinned(&to_free);
 	}
 	sgt_raw_unlock(&quarantine_lock);
-	return oldest;
+	return to_free;
 }
 
-void sgtable_object_quarantine_flush(void)
+static void free_list(struct sgtable_object *obj)
 {
-	struct sgtable_object *obj;
-
-	sgt_raw_lock(&quarantine_lock);
-	obj = quarantine_head;
-	quarantine_head = quarantine_tail = NULL;
-	quarantined = 0;
-	sgt_raw_unlock(&quarantine_lock);
+	/* The harness's own free: TSan checks the program's, not this one. */
+	sgt_tsan_oracle_begin();
 	while (obj) {
 		struct sgtable_object *next = obj->quarantine_next;
 
 		free(obj);
 		obj = next;
 	}
+	sgt_tsan_oracle_end();
+}
+
+void sgtable_object_quarantine_flush(void)
+{
+	struct sgtable_object *obj, *pins;
+
+	sgt_raw_lock(&quarantine_lock);
+	obj = quarantine_head;
+	pins = pinned_head;
+	quarantine_head = quarantine_tail = pinned_head = NULL;
+	quarantined = 0;
+	sgt_raw_unlock(&quarantine_lock);
+	free_list(obj);
+	free_list(pins);	/* the run is over: no map is left to check them */
+}
+
+/* "2 steps" under a controlled schedule (no clock in a schedule), else "5.0 us". */
+static void freed_ago(const struct sgtable_object *obj, uint64_t ns, uint64_t step,
+		      char *buf, size_t len)
+{
+	if (sched_ctl_active())
+		snprintf(buf, len, "%llu schedule steps",
+			 (unsigned long long)(sched_ctl_steps() - step));
+	else
+		snprintf(buf, len, "%.1f us", (double)(sgt_now_ns() - ns) / 1000.0);
 }
 
 bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what)
 {
-	char by[32];
-	uint64_t ns;
+	char by[sizeof(obj->freed_by)], ago[48];
+	uint64_t ns, step;
 
 	/*
-	 * Oracle bookkeeping, written by the freeing thread before the magic
-	 * (relaxed): a late reader may see it half-written, and TSan must not
-	 * see it at all, or the report would be about the oracle.
+	 * Oracle bookkeeping, hidden from TSan, or the report would be about
+	 * the oracle.  The acquire pairs with the free's release of the magic:
+	 * the record read here is the one written before it.  The memory is
+	 * still ours: a pinned or quarantined object is never handed back.
 	 */
 	sgt_tsan_oracle_begin();
+	(void)atomic_load_explicit(&obj->magic, memory_order_acquire);
 	memcpy(by, obj->freed_by, sizeof(by));
 	ns = obj->freed_ns;
+	step = obj->freed_step;
 	sgt_tsan_oracle_end();
 	by[sizeof(by) - 1] = 0;
-	sgt_violation(SGT_V_USE_AFTER_FREE, "%s on object %p after %s freed it %.1f us earlier",
-		      what, (void *)obj, by[0] ? by : "a thread",
-		      (double)(sgt_now_ns() - ns) / 1000.0);
+	freed_ago(obj, ns, step, ago, sizeof(ago));
+	sgt_violation_obj(SGT_V_USE_AFTER_FREE, obj, "%s on object %p after %s freed it %s earlier",
+			  what, (void *)obj, by, ago);
 	return false;
 }
 
@@ -141,13 +215,15 @@ void sgtable_object_free(struct sgtable_object *obj)
 
 	debug_check_no_locks_freed(obj, obj->ops->obj_size);
 	sgt_sched_point(SGT_SP_FREE, obj);
-	sgt_tsan_oracle_begin();	/* see sgtable_object_check_alive() */
-	memcpy(obj->freed_by, sgt_current()->name, sizeof(obj->freed_by));
+	sgt_tsan_oracle_begin();	/* see sgtable_object_report_dead() */
+	snprintf(obj->freed_by, sizeof(obj->freed_by), "%s", sgt_current()->name);
 	obj->freed_ns = sgt_now_ns();
+	obj->freed_step = sched_ctl_active() ? sched_ctl_steps() : 0;
+	/* Release: the record above is complete for whoever sees the magic changed. */
+	atomic_store_explicit(&obj->magic, SGTABLE_OBJECT_FREED, memory_order_release);
 	sgt_tsan_oracle_end();
-	atomic_store_explicit(&obj->magic, SGTABLE_OBJECT_FREED, memory_order_relaxed);
 	atomic_fetch_sub(&objects_live, 1);
-	free(quarantine_push(obj));
+	free_list(quarantine_push(obj));
 	if (parent)
 		sgtable_object_put(parent);	/* parent_resv_obj: ARef dropped with the box */
 }

@@ -10,6 +10,7 @@ int sgtable_map_move_init(void *payload, void *arg)
 
 	*(struct sgtable_map *)payload = mi->value;
 	mi->consumed = true;
+	sgtable_object_pin(mi->value.obj);	/* the payload names it until its drop */
 	return 0;
 }
 
@@ -20,12 +21,12 @@ void sgtable_map_drop(void *payload)
 	/* SAFETY (Rust): `obj` is always valid via our type invariants.  H7 breaks that. */
 	struct drm_gem_shmem_object *shmem = &obj->shmem;
 
-	if (!sgtable_object_check_alive(obj, "SGTableMap::drop"))
-		return;
-
-	/* let _lock = DmaResvGuard::new(obj);  (v12: dma_resv_lock(obj, NULL)) */
-	guard(dma_resv)(shmem->base.resv);
-	__drm_gem_shmem_free_sgt_locked(shmem);
+	if (sgtable_object_check_alive(obj, "SGTableMap::drop")) {
+		/* let _lock = DmaResvGuard::new(obj);  (v12: dma_resv_lock(obj, NULL)) */
+		guard(dma_resv)(shmem->base.resv);
+		__drm_gem_shmem_free_sgt_locked(shmem);
+	}
+	sgtable_object_unpin(obj);	/* the map's last touch of obj */
 }
 
 int sgtable_map_new(struct sgtable_object *obj, struct sgtable_map_init *mi)
@@ -46,8 +47,10 @@ struct devres *sgtable_map_devres_wrap(const struct device_bound *dev, struct sg
 					drop);
 
 	/* The SGTableMap value was built eagerly: an unused one is dropped. */
-	if (IS_ERR(res) && !mi->consumed)
+	if (IS_ERR(res) && !mi->consumed) {
+		sgtable_object_pin(mi->value.obj);	/* the drop unpins */
 		drop(&mi->value);
+	}
 	return res;
 }
 

@@ -99,9 +99,15 @@ struct sgtable_object {
 	 */
 	atomic_uint magic;
 	struct sgtable_object *quarantine_next;
-	/* Who freed it and when: a late user's report names them. */
+	/*
+	 * Maps that name it (sgtable_object_pin()): the harness keeps its
+	 * memory while one of them may still check it, so that the check
+	 * never reads memory malloc has handed out again.
+	 */
+	atomic_int pins;
+	/* Who freed it and when (and at which schedule step): a late user's report names them. */
 	char freed_by[32];
-	uint64_t freed_ns;
+	uint64_t freed_ns, freed_step;
 	const struct sgtable_strategy_ops *ops;
 	unsigned int hazards;			/* SGTABLE_HAZ() variant flags switched on */
 	struct sgtable_object *parent_resv_obj;	/* Option<ARef<Object>>: holds a reference */
@@ -149,6 +155,14 @@ static inline struct device *sgtable_object_device(struct sgtable_object *obj)
  */
 void sgtable_object_free(struct sgtable_object *obj);
 #define SGTABLE_OBJECT_LIVE	0x0b1ec7u
+/*
+ * A map (a Devres payload) names obj from pin to unpin; a freed object stays
+ * in the quarantine while pinned, however many objects are freed after it
+ * (a controlled schedule may run hundreds of frees before unbind's release
+ * drops the map of H7).  Unpin is the map drop's last touch of obj.
+ */
+void sgtable_object_pin(struct sgtable_object *obj);
+void sgtable_object_unpin(struct sgtable_object *obj);
 /* Report a use of obj after its free (SGT_V_USE_AFTER_FREE); false. */
 bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what);
 

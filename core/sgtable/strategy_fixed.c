@@ -69,13 +69,16 @@ static void fixed_map_drop(void *payload)
 	struct fixed_object *o = to_fixed(obj);
 	struct drm_gem_shmem_object *shmem = &o->base.shmem;
 
-	if (!sgtable_object_check_alive(obj, "fixed SGTableMap::drop"))
-		return;	/* never, by fixed_free()'s wait; reported if it were */
+	if (!sgtable_object_check_alive(obj, "fixed SGTableMap::drop")) {
+		sgtable_object_unpin(obj);	/* never, by fixed_free()'s wait; reported if it were */
+		return;
+	}
 
 	scoped_guard(dma_resv, shmem->base.resv) {
 		__drm_gem_shmem_free_sgt_locked(shmem);
 		drm_gem_shmem_put_pages_locked(shmem);
 	}
+	sgtable_object_unpin(obj);
 	/* The last thing touching o: free may proceed once this reaches 0 (H7). */
 	if (atomic_fetch_sub(&o->maps_live, 1) == 1)
 		wake_up_var(&o->maps_live);

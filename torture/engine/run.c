@@ -57,6 +57,7 @@ static uint64_t since_start(void)
 static void keep_timeline(struct torture_result *res, const char *report, const void *focus)
 {
 	int expected = 0;
+	size_t i;
 
 	if (!the_ctx->cfg->timeline ||
 	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
@@ -64,8 +65,10 @@ static void keep_timeline(struct torture_result *res, const char *report, const 
 	res->timeline_at_ns = sgt_now_ns();
 	res->nr_timeline = trace_snapshot(the_ctx->rings, the_ctx->nthreads, focus,
 					  res->timeline);
-	for (size_t i = 0; i + 1 < sizeof(res->timeline_report) && report[i]; i++)
+
+	for (i = 0; i + 1 < sizeof(res->timeline_report) && report[i]; i++)
 		res->timeline_report[i] = report[i];	/* no libc: see trace_snapshot() */
+	res->timeline_report[i] = 0;	/* a kept timeline may be claimed again (TSan) */
 }
 
 /* The oracle the run waits for fired: note when; the controller stops the run. */
@@ -75,14 +78,6 @@ static void found(struct torture_result *res)
 
 	if (atomic_compare_exchange_strong(&res->found, &expected, 1))
 		res->found_ns = since_start();
-}
-
-/* The object a report names ("... on object 0x7f...", "lock ... (0x...)"), or NULL. */
-static const void *report_object(const char *msg)
-{
-	const char *p = strstr(msg, "object 0x");
-
-	return p ? (const void *)(uintptr_t)strtoull(p + 7, NULL, 16) : NULL;
 }
 
 /*
@@ -128,7 +123,7 @@ static void record_violation(const struct sgt_violation *v)
 		return;
 	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
 		 sgt_violation_name[v->kind], v->msg);
-	keep_timeline(res, report, report_object(v->msg));
+	keep_timeline(res, report, v->obj);
 	if (the_ctx->controlled)
 		sched_ctl_mark_failure();	/* the schedule to replay ends here */
 	if (fires)
