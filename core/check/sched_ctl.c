@@ -178,6 +178,44 @@ static void trace_decision(int current, int chosen)
 			d->runnable |= 1ull << i;
 }
 
+/*
+ * A replay's recorded choice cannot be followed: say where, which thread it
+ * expected and which could run, as shuttle's replay does; never fall back.
+ */
+static __attribute__((noreturn)) void diverge(int expected)
+{
+	char why[512];
+	size_t used;
+
+	used = (size_t)snprintf(why, sizeof(why), "replay diverged at choice %zu (step %llu): "
+				"the schedule runs thread %d (%s), which cannot run; runnable:",
+				nr_choices, (unsigned long long)atomic_load(&steps), expected,
+				expected < cfg.nr_threads && threads[expected].name ?
+				threads[expected].name : "no such thread");
+	for (int i = 0; i < cfg.nr_threads && used < sizeof(why); i++)
+		if (runnable(i))
+			used += (size_t)snprintf(why + used, sizeof(why) - used, " %d (%s)", i,
+						 threads[i].name ?: "?");
+	ctl_leave();
+	cfg.diverged(why);	/* does not return */
+	abort();
+}
+
+/* replay: the recorded choice, which must be runnable (or the only way on). */
+static int pick_replay(int count)
+{
+	int c = (int)cfg.replay[nr_choices];
+
+	if (c >= 0 && c < cfg.nr_threads && (count ? runnable(c) : threads[c].soft &&
+					     !threads[c].done)) {
+		threads[c].blocked_on = NULL;
+		return c;
+	}
+	if (cfg.diverged)
+		diverge(c);
+	return -1;
+}
+
 /* Who runs next after current (-1: none was); -1 when no thread can. */
 static int pick(int current)
 {
@@ -194,17 +232,14 @@ static int pick(int current)
 
 	for (int i = 0; i < n; i++)
 		count += runnable(i);
+	if (cfg.policy == SCHED_REPLAY && nr_choices < cfg.nr_replay &&
+	    (best = pick_replay(count)) >= 0)
+		return best;
 	if (!count)
 		return pick_soft();
 	switch (cfg.policy) {
 	case SCHED_REPLAY:
-		if (nr_choices < cfg.nr_replay) {
-			int c = (int)cfg.replay[nr_choices];
-
-			if (c < n && runnable(c))
-				return c;
-		}
-		/* Past the recording, or it diverged: the lowest runnable thread. */
+		/* Past the recording (or a lenient replay diverged): the lowest runnable thread. */
 		for (int i = 0; i < n; i++)
 			if (runnable(i))
 				return i;

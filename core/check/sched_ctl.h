@@ -8,7 +8,8 @@
  *   pct       PCT (Burckhardt et al., ASPLOS 2010): random distinct thread
  *             priorities, depth-1 priority change points among the
  *             expected steps; the highest-priority runnable thread runs
- *   replay    the recorded choices, then the lowest-numbered runnable thread
+ *   replay    the recorded choices, then the lowest-numbered runnable thread;
+ *             a recorded choice that cannot run stops the run (diverged)
  *   bounded   the given choices, then no preemption: the running thread goes
  *             on while it can, else the lowest-numbered runnable one (the
  *             base schedule of iterative context bounding, sgtorture check)
@@ -70,6 +71,8 @@ struct sched_ctl_config {
 	struct sched_ctl_trace *trace;	/* NULL: no decisions recorded */
 	/* Every thread blocked: called once, by the last thread to block. */
 	void (*deadlock)(const char *positions);
+	/* replay: a recorded choice that cannot run; NULL falls back to the lowest runnable. */
+	void (*diverged)(const char *why);
 };
 
 /* Set up before the controlled threads start; installs the schedule hook. */

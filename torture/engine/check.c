@@ -128,7 +128,7 @@ static void expand(struct queue *q, const struct item *it, const struct sched_ct
 struct example {
 	long schedule;			/* -1: none */
 	int preemptions;
-	char report[400], file[256], replay[1024];
+	char report[400], file[384], replay[1024];
 };
 
 /* The first schedule found (the scenario's oracle) and the first failed on another. */
@@ -154,8 +154,10 @@ static void describe(struct torture_config *cfg, struct torture_result *res, lon
 	if (!e->report[0])
 		snprintf(e->report, sizeof(e->report), "%s%s",
 			 res->tsan_reports ? "ThreadSanitizer report, " : "", res->exit_reason);
-	snprintf(e->file, sizeof(e->file), "%s", res->sched_file);
-	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], e->replay, sizeof(e->replay));
+	/* Its own file, replaying to its own oracle: the next schedule overwrites the pending one. */
+	torture_keep_schedule(cfg, res, hit ? cfg->stop_on : torture_failure_oracle(cfg, res));
+	snprintf(e->file, sizeof(e->file), "%s", res->sched_file[0] ? res->sched_file : "(none)");
+	torture_replay_schedule_cmd(cfg, e->file, e->replay, sizeof(e->replay));
 }
 
 static void note_failure(struct torture_config *cfg, struct torture_result *res, long n,
@@ -173,9 +175,9 @@ static void print_example(const char *what, const struct example *e)
 {
 	if (e->schedule < 0)
 		return;
-	printf("%s: schedule %ld, %d preemption%s: %s\nschedule: %s\nReplay: %s --sched replay:%s\n",
+	printf("%s: schedule %ld, %d preemption%s: %s\nschedule: %s\nReplay: %s\n",
 	       what, e->schedule, e->preemptions, e->preemptions == 1 ? "" : "s", e->report, e->file,
-	       e->replay, e->file);
+	       e->replay);
 }
 
 static json_t *example_json(const struct example *e)

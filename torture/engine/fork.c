@@ -160,7 +160,7 @@ bool torture_attempt(struct torture_config *cfg, struct torture_result *res)
  */
 void torture_end_of_test(const struct torture_config *cfg, const struct torture_result *res)
 {
-	char replay[1024];
+	char replay[1024], sched[1024];
 
 	torture_replay_cmdline(cfg, res->variant_index, res->model_index, replay, sizeof(replay));
 	printf("End of test: %s: %s exit=%s\n", res->exit_code ? "FAILURE" : "SUCCESS",
@@ -168,10 +168,12 @@ void torture_end_of_test(const struct torture_config *cfg, const struct torture_
 	if (cfg->sched != SCHED_OS)
 		printf("Schedule: %s, %llu steps, trace %016llx%s%s\n", sched_policy_name[cfg->sched],
 		       (unsigned long long)res->sched_steps, (unsigned long long)res->sched_hash,
-		       res->sched_file[0] ? ", written to " : "", res->sched_file);
-	if (res->exit_code) {
-		printf("Replay: %s\n", replay);
-		if (res->sched_file[0] && cfg->sched != SCHED_REPLAY)
-			printf("Replay schedule: %s --sched replay:%s\n", replay, res->sched_file);
+		       res->sched_file[0] ? ", kept in " : "", res->sched_file);
+	if (!res->exit_code || cfg->sched == SCHED_REPLAY)
+		return;		/* a replay's command is the one just run */
+	printf("Replay: %s%s\n", replay, cfg->timeline ? "" : " --timeline");
+	if (res->sched_file[0]) {
+		torture_replay_schedule_cmd(cfg, res->sched_file, sched, sizeof(sched));
+		printf("Replay schedule: %s\n", sched);
 	}
 }

@@ -126,6 +126,14 @@ static int run_main(struct torture_config *cfg)
 		}
 		progress_start(cfg, &prog, res[i]);
 		torture_run_forked(cfg, res[i]->variant_index, res[i]->model_index, res[i]);
+		if (res[i]->exit_code == 2) {	/* a replay that could not follow its file */
+			fprintf(stderr, "sgtorture: --sched replay:%s: %s", cfg->sched_replay_file,
+				res[i]->dump);
+			free(res);
+			return 2;
+		}
+		if (res[i]->exit_code)	/* a failing controlled run: its schedule is reported */
+			torture_keep_schedule(cfg, res[i], torture_failure_oracle(cfg, res[i]));
 		progress_end(cfg, &prog, res[i]);
 		if (!cfg->quiet || res[i]->exit_code)
 			torture_print_result(cfg, res[i], stdout);

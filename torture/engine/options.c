@@ -56,8 +56,8 @@ const char torture_options_help[] =
 "                        by a failing random or pct run)\n"
 "  --sched-depth D       pct's bug depth: D-1 priority change points (default: 3)\n"
 "  --sched-steps N       schedule points per controlled run (default: 20000)\n"
-"  --sched-dir DIR       where failing schedules are written; checked writable\n"
-"                        (default: .)\n"
+"  --sched-dir DIR       where reported schedules are kept; checked writable\n"
+"                        (default: $TMPDIR/sgtorture-UID, made if missing)\n"
 "  --shard I/N           run part I of N of the matrix (runs, or hunt/explore seeds),\n"
 "                        round robin, so N machines share it (default: 1/1)\n"
 "  --budget N            repro: seconds for all attempts (60); hunt: seconds per seed\n"
@@ -335,9 +335,13 @@ bool torture_path_writable(const char *path)
 }
 
 /* --json and --sched-dir: a result that cannot be written is lost; say so first. */
-static void check_outputs(const struct torture_config *cfg)
+static void check_outputs(struct torture_config *cfg)
 {
 	struct stat st;
+
+	/* The default folder is made on first use; one the user names must exist. */
+	if (cfg->sched_dir == cfg->sched_dir_default)
+		mkdir(cfg->sched_dir, 0755);
 
 	if (cfg->json && !torture_path_writable(cfg->json))
 		torture_usage_error("--json '%s': cannot write it: %s", cfg->json, strerror(errno));
@@ -374,7 +378,9 @@ void torture_defaults(struct torture_config *cfg, const struct torture_subject *
 	cfg->sched = SCHED_OS;
 	cfg->sched_depth = 3;
 	cfg->sched_steps = 20000;
-	cfg->sched_dir = ".";
+	snprintf(cfg->sched_dir_default, sizeof(cfg->sched_dir_default), "%s/sgtorture-%d",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getuid());
+	cfg->sched_dir = cfg->sched_dir_default;
 	cfg->shard = cfg->nr_shards = 1;
 }
 
@@ -528,6 +534,9 @@ void torture_parse_options(int argc, char **argv, struct torture_config *cfg)
 	if (cfg->sched == SCHED_REPLAY &&
 	    !torture_schedule_fits(cfg, &replay_schedule, cfg->sched_replay_file))
 		torture_usage_error("--sched replay: %s", replay_schedule.error);
+	/* A replay keeps nothing: the schedule it follows is already a file. */
+	if (cfg->sched != SCHED_REPLAY)
+		torture_schedule_pending(cfg);
 }
 
 void torture_replay_cmdline(const struct torture_config *cfg, int variant, int model,

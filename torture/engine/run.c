@@ -310,6 +310,18 @@ static __attribute__((noreturn)) void on_deadlock(const char *positions)
 	sgt_exit_now(1);
 }
 
+/* A replay whose schedule cannot be followed: bad usage of that file, exit 2. */
+static __attribute__((noreturn)) void on_diverged(const char *why)
+{
+	struct torture_result *res = the_ctx->res;
+
+	snprintf(res->dump, sizeof(res->dump), "%s\n", why);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "diverged");
+	res->exit_code = 2;
+	res->finished = true;
+	sgt_exit_now(2);
+}
+
 static void sched_start(struct torture_run *ctx)
 {
 	const struct torture_config *cfg = ctx->cfg;
@@ -318,6 +330,7 @@ static void sched_start(struct torture_run *ctx)
 		.depth = cfg->sched_depth, .max_steps = cfg->sched_steps,
 		.replay = cfg->sched_replay, .nr_replay = cfg->nr_sched_replay,
 		.nr_threads = ctx->nthreads, .deadlock = on_deadlock, .trace = cfg->sched_trace,
+		.diverged = cfg->sched == SCHED_REPLAY ? on_diverged : NULL,
 	};
 
 	/* The torture's hook (coverage, timeline) runs first at every point. */

@@ -14,10 +14,12 @@
  * The reader checks every line and names the first bad one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check/sched_ctl.h>
 
@@ -47,26 +49,12 @@ static void config_line(const struct torture_config *cfg, const struct torture_r
 	snprintf(buf, len, "%s --sched-steps %lu", cmd + strlen(cfg->argv0) + 1, cfg->sched_steps);
 }
 
-void torture_write_schedule(const struct torture_config *cfg, struct torture_result *res)
+/* The whole file: header, configuration (stopping at cfg's oracle), the choices. */
+static bool write_file(FILE *f, const struct torture_config *cfg, const struct torture_result *res,
+		       const uint32_t *c, size_t n)
 {
-	size_t n, upto = sched_ctl_failure_choices();
-	const uint32_t *c = sched_ctl_choices(&n);
 	char threads[128], config[2048];
-	FILE *f;
 
-	res->sched_steps = sched_ctl_steps();
-	res->sched_hash = upto ? sched_ctl_failure_hash() : sched_ctl_trace_hash();
-	res->sched_choices = upto ? upto : n;
-	if (!upto)
-		return;		/* no failure was seen: nothing to replay */
-	snprintf(res->sched_file, sizeof(res->sched_file), "%s/sgtorture-%s-%s-%s-%llu.sched",
-		 cfg->sched_dir, res->variant, res->model, sched_policy_name[cfg->sched],
-		 (unsigned long long)cfg->seed);
-	f = fopen(res->sched_file, "w");
-	if (!f) {
-		res->sched_file[0] = 0;
-		return;
-	}
 	threads_field(cfg, threads, sizeof(threads));
 	config_line(cfg, res, config, sizeof(config));
 	fprintf(f, SCHEDULE_MAGIC "%d\n", SCHEDULE_VERSION);
@@ -74,11 +62,122 @@ void torture_write_schedule(const struct torture_config *cfg, struct torture_res
 		res->model, threads, sched_policy_name[cfg->sched], (unsigned long long)cfg->seed,
 		(unsigned long long)res->sched_hash);
 	fprintf(f, "config: %s\n", config);
-	fprintf(f, "choices: %zu\n", res->sched_choices);
-	for (size_t i = 0; i < res->sched_choices; i++)
-		fprintf(f, "%u%c", c[i], i % 32 == 31 || i + 1 == res->sched_choices ? '\n' : ' ');
+	fprintf(f, "choices: %zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%u%c", c[i], i % 32 == 31 || i + 1 == n ? '\n' : ' ');
 	fprintf(f, "end\n");
+	return !ferror(f);
+}
+
+void torture_write_schedule(const struct torture_config *cfg, struct torture_result *res)
+{
+	size_t n, upto = sched_ctl_failure_choices();
+	const uint32_t *c = sched_ctl_choices(&n);
+	FILE *f;
+
+	res->sched_steps = sched_ctl_steps();
+	res->sched_hash = upto ? sched_ctl_failure_hash() : sched_ctl_trace_hash();
+	res->sched_choices = upto ? upto : n;
+	res->sched_file[0] = 0;
+	if (!upto || !cfg->sched_pending[0])
+		return;		/* no failure was seen, or nobody keeps it (a replay) */
+	f = fopen(cfg->sched_pending, "w");
+	if (!f)
+		return;
+	if (write_file(f, cfg, res, c, res->sched_choices))
+		snprintf(res->sched_file, sizeof(res->sched_file), "%s", cfg->sched_pending);
 	fclose(f);
+}
+
+static const char *pending_path;
+
+static void remove_pending(void)
+{
+	unlink(pending_path);
+}
+
+void torture_schedule_pending(struct torture_config *cfg)
+{
+	snprintf(cfg->sched_pending, sizeof(cfg->sched_pending), "%s/.sgtorture-pending-%d.sched",
+		 cfg->sched_dir, (int)getpid());
+	if (!pending_path)
+		atexit(remove_pending);
+	pending_path = cfg->sched_pending;
+}
+
+int torture_failure_oracle(const struct torture_config *cfg, const struct torture_result *res)
+{
+	int first = SGT_ORACLE_NONE;
+
+	if (atomic_load(&res->found))
+		return cfg->stop_on;
+	/* The earliest violation; a TSan report when there is none. */
+	for (int k = 0; k < SGT_V_NR; k++)
+		if (atomic_load(&res->violations[k]) &&
+		    (first < 0 || res->first_ns[k] < res->first_ns[first]))
+			first = k;
+	if (first < 0 && res->tsan_reports)
+		first = SGT_ORACLE_TSAN;
+	return first;
+}
+
+/* "v12/devres-2026/use-after-free/32e0145f": the parts of a kept schedule's name. */
+static FILE *create_unique(const struct torture_config *cfg, const struct torture_result *res,
+			   const char *oracle, char *path, size_t len)
+{
+	for (int k = 1; k < 1000; k++) {
+		char suffix[16] = "";
+		int fd;
+
+		if (k > 1)
+			snprintf(suffix, sizeof(suffix), "-%d", k);
+		snprintf(path, len, "%s/sgtorture-%s-%s-%s-%s-%08llx%s.sched", cfg->sched_dir,
+			 cfg->scenario ? cfg->scenario : cfg->verb, res->variant, res->model, oracle,
+			 (unsigned long long)(res->sched_hash >> 32), suffix);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd >= 0)
+			return fdopen(fd, "w");
+		if (errno != EEXIST)
+			return NULL;
+	}
+	return NULL;
+}
+
+bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
+			   int until)
+{
+	struct torture_config as_kept = *cfg;
+	struct torture_schedule s;
+	char path[sizeof(res->sched_file)];
+	const char *oracle;
+	bool ok;
+	FILE *f;
+
+	if (!res->sched_file[0] || strcmp(res->sched_file, cfg->sched_pending) ||
+	    !torture_read_schedule(cfg->sched_pending, &s)) {
+		res->sched_file[0] = 0;
+		return false;
+	}
+	/* Its replay stops at the oracle it is reported for, whatever the run waited for. */
+	if (until != cfg->stop_on) {
+		as_kept.stop_on = until;
+		as_kept.until_match = NULL;
+		as_kept.tsan_frame = NULL;
+	}
+	oracle = until == SGT_ORACLE_NONE ? res->exit_reason : sgt_oracle_name(until);
+	f = create_unique(cfg, res, oracle[0] ? oracle : "failure", path, sizeof(path));
+	ok = f && write_file(f, &as_kept, res, s.choices, s.nr);
+	if (f && fclose(f))
+		ok = false;
+	free(s.choices);
+	snprintf(res->sched_file, sizeof(res->sched_file), "%s", ok ? path : "");
+	return ok;
+}
+
+void torture_replay_schedule_cmd(const struct torture_config *cfg, const char *file, char *buf,
+				 size_t len)
+{
+	snprintf(buf, len, "%s replay %s --timeline", cfg->argv0, file);
 }
 
 /* A bad line: "FILE:LINE: what", into the schedule's error. */
@@ -227,11 +326,103 @@ static bool for_names(const char *for_line, const char *key, const char *name)
 	return strstr(for_line, want) != NULL;
 }
 
+/*
+ * The next "--name value" of a config line from *p on: name and value as
+ * pointers into the line, lengths in *nl and *vl; false at its end.
+ */
+static bool next_option(const char **p, const char **name, size_t *nl, const char **value,
+			size_t *vl)
+{
+	const char *s = strstr(*p, "--"), *end;
+
+	if (!s)
+		return false;
+	end = strstr(s + 2, " --");
+	end = end ? end : s + strlen(s);
+	*name = s;
+	*nl = strcspn(s, " ");
+	if (*nl > (size_t)(end - s))
+		*nl = (size_t)(end - s);
+	*value = s + *nl + (s[*nl] == ' ');
+	*vl = end > *value ? (size_t)(end - *value) : 0;
+	*p = end;
+	return true;
+}
+
+/* Options that change what is shown, not what runs: they may differ from the file's. */
+static bool presentation(const char *name, size_t nl)
+{
+	static const char *const shown[] = { "--timeline", "--watchdog", NULL };
+
+	for (int i = 0; shown[i]; i++)
+		if (nl == strlen(shown[i]) && !strncmp(name, shown[i], nl))
+			return true;
+	return false;
+}
+
+/* The value of the nth (from 0) option name in line ("" for a flag), or NULL. */
+static const char *option_in(const char *line, const char *name, size_t nl, int nth, size_t *vl)
+{
+	const char *n, *v;
+	size_t l;
+
+	while (next_option(&line, &n, &l, &v, vl))
+		if (l == nl && !strncmp(n, name, nl) && nth-- == 0)
+			return v;
+	return NULL;
+}
+
+/* How many times name came in line before p (a repeated option: --fault). */
+static int occurrence(const char *line, const char *p, const char *name, size_t nl)
+{
+	const char *n, *v;
+	size_t l, vl;
+	int k = 0;
+
+	while (next_option(&line, &n, &l, &v, &vl) && n < p)
+		k += l == nl && !strncmp(n, name, nl);
+	return k;
+}
+
+/* The first option that differs between the file's line and the run's, named in buf. */
+static bool first_difference(const char *file, const char *run, char *buf, size_t len)
+{
+	const char *line = file, *n, *v, *ov;
+	size_t nl, vl, ovl;
+
+	while (next_option(&line, &n, &nl, &v, &vl)) {
+		if (presentation(n, nl))
+			continue;
+		ov = option_in(run, n, nl, occurrence(file, n, n, nl), &ovl);
+		if (!ov) {
+			snprintf(buf, len, "%.*s %.*s, and the run does not give it", (int)nl, n,
+				 (int)vl, v);
+			return true;
+		}
+		if (ovl != vl || strncmp(v, ov, vl)) {
+			snprintf(buf, len, "%.*s %.*s, and the run asks for %.*s %.*s", (int)nl, n,
+				 (int)vl, v, (int)nl, n, (int)ovl, ov);
+			return true;
+		}
+	}
+	for (line = run; next_option(&line, &n, &nl, &v, &vl);) {
+		if (presentation(n, nl) || option_in(file, n, nl, occurrence(run, n, n, nl), &ovl))
+			continue;
+		snprintf(buf, len, "no %.*s, and the run asks for %.*s %.*s", (int)nl, n, (int)nl,
+			 n, (int)vl, v);
+		return true;
+	}
+	return false;
+}
+
 bool torture_schedule_fits(const struct torture_config *cfg, struct torture_schedule *s,
 			   const char *path)
 {
 	const struct torture_subject *sub = cfg->subject;
 	int threads[TORTURE_MAX_ROLES] = { 0 }, n = for_threads(s->for_line, threads), total = 0;
+	struct torture_result res = { .variant_index = cfg->variants[0],
+				      .model_index = cfg->models[0] };
+	char have[2048], diff[512];
 
 	if (!for_names(s->for_line, "variant", sub->variant_name(cfg->variants[0])) ||
 	    !for_names(s->for_line, "model", sub->model_name(cfg->models[0])))
@@ -244,6 +435,12 @@ bool torture_schedule_fits(const struct torture_config *cfg, struct torture_sche
 				   "its own configuration (sgtorture replay %s)", s->for_line, path);
 		total += threads[r];
 	}
+	/* Any other option that changes the run makes the choices another run's. */
+	config_line(cfg, &res, have, sizeof(have));
+	if (first_difference(s->config, have, diff, sizeof(diff)))
+		return bad(s, path, 3, "written for %s: a replay runs the file's configuration "
+			   "(sgtorture replay %s, adding only --json, --quiet, --timeline, "
+			   "--watchdog)", diff, path);
 	for (size_t i = 0; i < s->nr; i++)
 		if (s->choices[i] >= (uint32_t)total)
 			return bad(s, path, 5 + (int)(i / 32), "choice %u: accepted are threads 0 to %d",

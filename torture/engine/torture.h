@@ -43,7 +43,9 @@ struct torture_config {
 	uint32_t *sched_replay;		/* --sched replay:FILE, read */
 	size_t nr_sched_replay;
 	const char *sched_replay_file;
-	const char *sched_dir;		/* where failing schedules are written */
+	const char *sched_dir;		/* where failing schedules are kept */
+	char sched_dir_default[256];
+	char sched_pending[320];	/* where the child writes one; "" writes none */
 	bool shrink;			/* explore: shrink the first failing schedule */
 	int shard, nr_shards;		/* --shard I/N: this process runs part I of N */
 	/* --progress DONE/TOTAL: number this process's runs on from DONE of TOTAL steps. */
@@ -150,7 +152,7 @@ struct torture_result {
 	/* --sched: what the controlled scheduler did. */
 	uint64_t sched_steps, sched_hash;
 	size_t sched_choices;		/* in the schedule written (to the failure) */
-	char sched_file[256];
+	char sched_file[384];
 	bool finished;
 };
 
@@ -230,8 +232,27 @@ void torture_end_of_test(const struct torture_config *cfg, const struct torture_
 
 /* --- schedule files (schedule.c) -------------------------------------------- */
 
-/* A failing controlled run's schedule, up to the failure; res->sched_file names it. */
+/*
+ * In the child: a failing controlled run's schedule, up to the failure, to
+ * cfg->sched_pending (nothing when that is empty: a replay writes nothing).
+ * Only the parent decides which schedules a verb reports and keeps them.
+ */
 void torture_write_schedule(const struct torture_config *cfg, struct torture_result *res);
+/* In the parent: a pending file in cfg->sched_dir, removed at exit. */
+void torture_schedule_pending(struct torture_config *cfg);
+/*
+ * Keep the last attempt's pending schedule as a file of its own, named by
+ * scenario, variant, model, oracle and trace hash and never overwritten,
+ * whose configuration stops at until (the oracle it is reported for);
+ * res->sched_file names it.  False (res->sched_file empty) if there was none.
+ */
+bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
+			   int until);
+/* The oracle a failed run failed on first: a violation kind, SGT_ORACLE_TSAN, or NONE. */
+int torture_failure_oracle(const struct torture_config *cfg, const struct torture_result *res);
+/* "sgtorture replay FILE --timeline": what every printed replay of a schedule says. */
+void torture_replay_schedule_cmd(const struct torture_config *cfg, const char *file, char *buf,
+				 size_t len);
 
 /* A schedule file, read and checked line by line. */
 struct torture_schedule {
