@@ -143,10 +143,11 @@ static int pick_soft(void)
 static int pick_bounded(int current)
 {
 	if (nr_choices < cfg.nr_replay) {
-		int c = (int)cfg.replay[nr_choices];
+		uint32_t c = cfg.replay[nr_choices];
 
-		if (c < cfg.nr_threads && runnable(c))
-			return c;
+		/* SCHED_CTL_ANY: no directive here, the default below. */
+		if (c != SCHED_CTL_ANY && c < (uint32_t)cfg.nr_threads && runnable((int)c))
+			return (int)c;
 	}
 	if (current >= 0 && runnable(current))
 		return current;

@@ -10,7 +10,8 @@
  *             expected steps; the highest-priority runnable thread runs
  *   replay    the recorded choices, then the lowest-numbered runnable thread;
  *             a recorded choice that cannot run stops the run (diverged)
- *   bounded   the given choices, then no preemption: the running thread goes
+ *   bounded   the given choices (SCHED_CTL_ANY: none at that decision; one that
+ *             cannot run is passed over), then no preemption: the running thread goes
  *             on while it can, else the lowest-numbered runnable one (the
  *             base schedule of iterative context bounding, sgtorture check)
  *
@@ -59,6 +60,8 @@ struct sched_ctl_trace {
 extern const char *const sched_policy_name[];
 
 #define SCHED_CTL_MAX_THREADS 64
+/* bounded: a choice that directs nothing (the default at that decision), for shrinking. */
+#define SCHED_CTL_ANY UINT32_MAX
 
 struct sched_ctl_config {
 	enum sched_policy policy;

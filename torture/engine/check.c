@@ -32,8 +32,6 @@
 
 #include "verbs.h"
 
-#define TRACE_CAP	(1u << 16)
-
 /* A schedule to run: its forced prefix and what it cost. */
 struct item {
 	uint32_t *prefix;
@@ -262,9 +260,7 @@ static void free_queue(struct queue *q)
 
 static int check_main(struct torture_config *cfg)
 {
-	size_t bytes = sizeof(struct sched_ctl_trace) + TRACE_CAP * sizeof(struct sched_ctl_decision);
-	struct sched_ctl_trace *trace = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-					     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct sched_ctl_trace *trace = torture_trace_map();
 	struct torture_result *res = torture_result_map();
 	struct findings f = { .found_first.schedule = -1, .other_first.schedule = -1 };
 	struct queue q = { 0 };
@@ -277,9 +273,8 @@ static int check_main(struct torture_config *cfg)
 	int threads = 0;
 	json_t *doc;
 
-	if (trace == MAP_FAILED || !res)
+	if (!trace || !res)
 		return 1;
-	trace->cap = TRACE_CAP;
 	cfg->sched_trace = trace;
 	for (int r = 0; r < cfg->subject->nr_roles; r++)
 		threads += cfg->threads[r];
@@ -314,7 +309,7 @@ static int check_main(struct torture_config *cfg)
 	free_queue(&q);
 	cfg->sched_replay = NULL;
 	cfg->sched_trace = NULL;
-	munmap(trace, bytes);
+	torture_trace_unmap(trace);
 	if (clean)
 		return f.failed || !s.exhausted ? 1 : 0;
 	return f.found ? 0 : 1;

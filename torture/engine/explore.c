@@ -80,60 +80,233 @@ static void shrink_threads(struct torture_config *cfg, struct torture_result *re
 	}
 }
 
-/* The shortest prefix of the failing run's choices that, replayed, still fails. */
-static size_t shrink_prefix(struct torture_config *cfg, struct torture_result *res,
-			    uint32_t *choices, size_t n)
+/*
+ * Shrinking by delta debugging (Zeller and Hildebrandt, TSE 2002) over the
+ * failing schedule's switches.  A candidate is a list of directives, the
+ * thread to run at some decisions; at every other decision the bounded
+ * policy takes no preemption (the running thread goes on while it can, else
+ * the lowest runnable).  First whole stretches of choices go (a thread's
+ * steps the failure does not need), then the directives it does not need:
+ * what is left is the few steps and switches a person has to read.
+ */
+struct shrink {
+	struct torture_config *cfg;
+	struct torture_result *res;
+	struct sched_ctl_trace *trace;	/* the decisions of the last run, shared */
+	uint32_t *choices;		/* the candidate, SCHED_CTL_ANY where undirected */
+	size_t len, cap;		/* of the base list; its room */
+	int runs, max_runs;
+};
+
+/* What the bounded policy picks at d with no directive: the current thread, else the lowest. */
+static int undirected(const struct sched_ctl_decision *d)
 {
-	size_t lo = 0, hi = n;
-
-	cfg->sched = SCHED_REPLAY;
-	cfg->sched_replay = choices;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		cfg->nr_sched_replay = mid;
-		if (torture_attempt(cfg, res))
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	cfg->nr_sched_replay = hi;
-	return hi;
+	if (d->current_runnable)
+		return d->current;
+	return d->runnable ? __builtin_ctzll(d->runnable) : d->chosen;
 }
 
-static void shrink(struct torture_config *cfg, struct torture_result *res)
+/* Decisions of the last run that switched away from a runnable thread. */
+static size_t preemptions(const struct sched_ctl_trace *t, size_t upto)
 {
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n && i < upto; i++)
+		n += t->d[i].current_runnable && t->d[i].chosen != t->d[i].current;
+	return n;
+}
+
+/* Decisions of the last run the undirected policy would have taken otherwise, into at[]. */
+static size_t directed(const struct sched_ctl_trace *t, size_t upto, size_t *at)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n && i < upto; i++)
+		if (t->d[i].chosen != undirected(&t->d[i]))
+			at[n++] = i;
+	return n;
+}
+
+/* Run the directives at positions at[0..n) of base's choices: did the oracle fire? */
+static bool try_directives(struct shrink *sh, const uint32_t *base, const size_t *at, size_t n)
+{
+	for (size_t i = 0; i < sh->len; i++)
+		sh->choices[i] = SCHED_CTL_ANY;
+	for (size_t i = 0; i < n; i++)
+		sh->choices[at[i]] = base[at[i]];
+	sh->trace->n = 0;
+	sh->trace->overflow = false;
+	sh->cfg->sched_replay = sh->choices;
+	sh->cfg->nr_sched_replay = sh->len;
+	sh->runs++;
+	return torture_attempt(sh->cfg, sh->res);
+}
+
+/*
+ * The last run's choices (to where it stopped) as the new base; its directed
+ * decisions into at[] (if at): how many.  The base never grows: it has room
+ * for the first list only.
+ */
+static size_t rebase(struct shrink *sh, uint32_t *base, size_t *at)
+{
+	size_t n = sh->trace->n < sh->cap ? sh->trace->n : sh->cap;
+
+	/* To the failure: after it the threads run on until the controller stops them. */
+	if (sh->res->sched_choices && sh->res->sched_choices < n)
+		n = sh->res->sched_choices;
+	for (size_t i = 0; i < n; i++)
+		base[i] = (uint32_t)sh->trace->d[i].chosen;
+	sh->len = n;
+	return at ? directed(sh->trace, n, at) : 0;
+}
+
+/* ddmin over the directed decisions; returns how many are left in at[]. */
+static size_t ddmin(struct shrink *sh, uint32_t *base, size_t *at, size_t n)
+{
+	size_t *cand = malloc((n + 1) * sizeof(*cand)), gran = 2;
+
+	while (cand && n >= 1 && sh->runs < sh->max_runs) {
+		size_t chunk = (n + gran - 1) / gran, k;
+		bool reduced = false;
+
+		for (size_t start = 0; start < n && sh->runs < sh->max_runs; start += chunk) {
+			k = 0;		/* the complement of [start, start + chunk) */
+			for (size_t i = 0; i < n; i++)
+				if (i < start || i >= start + chunk)
+					cand[k++] = at[i];
+			if (!try_directives(sh, base, cand, k))
+				continue;
+			n = rebase(sh, base, at);	/* what that run really did */
+			gran = gran > 2 ? gran - 1 : 2;
+			reduced = true;
+			break;
+		}
+		if (!reduced) {
+			if (gran >= n)
+				break;
+			gran = 2 * gran < n ? 2 * gran : n;
+		}
+	}
+	free(cand);
+	return n;
+}
+
+/*
+ * Run the choices seq[0..n) (one that cannot run is passed over) with a step
+ * budget of n, so the threads finish where the list ends: did the oracle fire?
+ */
+static bool try_sequence(struct shrink *sh, const uint32_t *seq, size_t n)
+{
+	memcpy(sh->choices, seq, n * sizeof(*seq));
+	sh->cfg->sched_steps = n ? n : 1;
+	sh->trace->n = 0;
+	sh->trace->overflow = false;
+	sh->cfg->sched_replay = sh->choices;
+	sh->cfg->nr_sched_replay = n;
+	sh->runs++;
+	return torture_attempt(sh->cfg, sh->res);
+}
+
+/*
+ * ddmin over the choice list itself: remove a chunk of choices (a stretch
+ * of one thread's steps the failure does not need) and keep the removal
+ * when the oracle still fires; the run that did is the new list.
+ */
+static void ddmin_sequence(struct shrink *sh, uint32_t *base)
+{
+	uint32_t *cand = malloc((sh->len + 1) * sizeof(*cand));
+	size_t gran = 2;
+
+	while (cand && sh->len >= 2 && sh->runs < sh->max_runs) {
+		size_t chunk = (sh->len + gran - 1) / gran;
+		bool reduced = false;
+
+		for (size_t start = 0; start < sh->len && sh->runs < sh->max_runs; start += chunk) {
+			size_t end = start + chunk < sh->len ? start + chunk : sh->len;
+			size_t k = start;
+
+			memcpy(cand, base, start * sizeof(*cand));
+			memcpy(cand + k, base + end, (sh->len - end) * sizeof(*cand));
+			k += sh->len - end;
+			if (!try_sequence(sh, cand, k))
+				continue;
+			(void)rebase(sh, base, NULL);
+			gran = gran > 2 ? gran - 1 : 2;
+			reduced = true;
+			break;
+		}
+		if (!reduced) {
+			if (gran >= sh->len)
+				break;
+			gran = 2 * gran < sh->len ? 2 * gran : sh->len;
+		}
+	}
+	free(cand);
+}
+
+static void print_shrunk(const struct torture_config *cfg, const struct torture_result *res,
+			 const int *threads0, size_t n0, size_t p0, size_t p, int runs)
+{
+	char replay[1024];
+
+	printf("shrunk: threads");
+	for (int r = 0; r < cfg->subject->nr_roles; r++)
+		printf(" %s=%d (from %d)", cfg->subject->role_option[r], cfg->threads[r], threads0[r]);
+	printf("; %zu choices with %zu preemptions -> %zu choices with %zu preemptions (%d runs)\n",
+	       n0, p0, res->sched_choices, p, runs);
+	torture_replay_schedule_cmd(cfg, res->sched_file, replay, sizeof(replay));
+	printf("schedule: %s\nReplay shrunk: %s\n", res->sched_file, replay);
+}
+
+/*
+ * The first failing schedule, shrunk: fewer threads, then fewer preemptions.
+ * The result is the one file explore keeps for it.
+ */
+static void shrink(struct torture_config *cfg, struct torture_result *res,
+		   struct sched_ctl_trace *trace)
+{
+	struct shrink sh = { .cfg = cfg, .res = res, .trace = trace, .max_runs = 300 };
 	int threads0[TORTURE_MAX_ROLES];
 	struct torture_schedule sched;
-	uint32_t *choices;
-	size_t n, kept;
-	char replay[1024];
+	size_t n0, p0, n, *at = NULL;
 
 	memcpy(threads0, cfg->threads, sizeof(threads0));
 	shrink_threads(cfg, res);
 	torture_attempt(cfg, res);	/* the (maybe smaller) configuration's own schedule */
-	if (!torture_read_schedule(res->sched_file, &sched))
+	if (!res->sched_file[0] || !torture_read_schedule(res->sched_file, &sched))
 		return;
-	choices = sched.choices;
-	n = sched.nr;
-	kept = shrink_prefix(cfg, res, choices, n);
-	cfg->sched_replay_file = "";
-	if (!torture_attempt(cfg, res) || !res->sched_file[0]) {
-		printf("shrink: the shrunk schedule did not fail again; keeping the original\n");
-		cfg->sched_replay = NULL;
-		free(choices);
-		return;
+	n0 = sh.len = sh.cap = sched.nr;
+	sh.choices = malloc(n0 * sizeof(*sh.choices));
+	at = malloc((n0 + 1) * sizeof(*at));
+	cfg->sched = SCHED_BOUNDED;
+	cfg->sched_trace = trace;
+	if (!sh.choices || !at)
+		goto out;
+	/* Every choice directed: the bounded policy runs the PCT schedule itself. */
+	for (size_t i = 0; i < n0; i++)
+		at[i] = i;
+	if (!try_directives(&sh, sched.choices, at, n0)) {
+		printf("shrink: the failing schedule did not fail again under replay\n");
+		goto out;
 	}
-	cfg->sched_replay_file = res->sched_file;
-	printf("shrunk: threads");
-	for (int r = 0; r < cfg->subject->nr_roles; r++)
-		printf(" %s=%d (from %d)", cfg->subject->role_option[r], cfg->threads[r], threads0[r]);
-	printf("; the first %zu of %zu choices forced, then the lowest runnable thread: %zu "
-	       "choices to the failure\n", kept, n, res->sched_choices);
-	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
-	printf("Replay shrunk: %s\n", replay);
+	p0 = preemptions(trace, trace->n);
+	ddmin_sequence(&sh, sched.choices);
+	if (!try_sequence(&sh, sched.choices, sh.len))
+		goto out;
+	sh.max_runs += 200;	/* the switches' own share */
+	n = ddmin(&sh, sched.choices, at, rebase(&sh, sched.choices, at));
+	if (try_directives(&sh, sched.choices, at, n) &&
+	    torture_keep_schedule(cfg, res, cfg->stop_on))
+		print_shrunk(cfg, res, threads0, n0, p0, preemptions(trace, res->sched_choices),
+			     sh.runs);
+	else
+		printf("shrink: the shrunk schedule did not fail again; none kept\n");
+out:
 	cfg->sched_replay = NULL;
-	free(choices);
+	cfg->sched_trace = NULL;
+	free(sh.choices);
+	free(sched.choices);
+	free(at);
 }
 
 /* "v19/devres-2026: use-after-free double-unmap [completed]": what a failed run saw. */
@@ -148,21 +321,23 @@ static void print_failure_kinds(const struct torture_result *res)
 }
 
 /* The first schedule that failed on an oracle other than the scenario's. */
+/* The first schedule that failed on an oracle other than the scenario's: kept, replayable. */
 static void print_other_failure(const struct torture_config *cfg, int i,
-				const struct torture_result *res)
+				struct torture_result *res)
 {
 	char replay[1024];
 
-	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
 	printf("first failure on another oracle: schedule %d (seed %llu):", i + 1,
 	       (unsigned long long)cfg->seed);
 	print_failure_kinds(res);
-	printf("Replay: %s%s%s\n", replay, res->sched_file[0] ? " --sched replay:" : "",
-	       res->sched_file);
+	if (!torture_keep_schedule(cfg, res, torture_failure_oracle(cfg, res)))
+		return;
+	torture_replay_schedule_cmd(cfg, res->sched_file, replay, sizeof(replay));
+	printf("schedule: %s\nReplay: %s\n", res->sched_file, replay);
 }
 
-static void print_found(const struct torture_config *cfg, int i,
-			const struct torture_result *res)
+/* The first schedule the scenario's oracle fired in; kept here only when it is not shrunk. */
+static void print_found(const struct torture_config *cfg, int i, struct torture_result *res)
 {
 	char replay[1024];
 	const char *report = cfg->stop_on >= 0 && cfg->stop_on < SGT_V_NR ?
@@ -174,13 +349,14 @@ static void print_found(const struct torture_config *cfg, int i,
 			report = res->tsan_unique[u].type;
 			break;
 		}
-	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
 	printf("first failure: schedule %d (seed %llu), %zu choices, trace %016llx: %s%s\n", i + 1,
 	       (unsigned long long)cfg->seed, res->sched_choices,
 	       (unsigned long long)res->sched_hash,
 	       cfg->stop_on == SGT_ORACLE_TSAN ? "ThreadSanitizer " : "", report);
-	printf("schedule: %s\nReplay: %s --sched replay:%s\n", res->sched_file, replay,
-	       res->sched_file);
+	if (cfg->shrink || !torture_keep_schedule(cfg, res, cfg->stop_on))
+		return;		/* shrink() keeps the shrunk one */
+	torture_replay_schedule_cmd(cfg, res->sched_file, replay, sizeof(replay));
+	printf("schedule: %s\nReplay: %s\n", res->sched_file, replay);
 }
 
 /*
@@ -195,11 +371,13 @@ static int explore_main(struct torture_config *cfg)
 	struct torture_result *res = torture_result_map();
 	uint64_t base = cfg->seed, start = sgt_now_ns();
 	int runs = (int)cfg->budget, found = 0, failed = 0, first = -1, other = -1, ran = 0;
-	bool clean = cfg->subject->declared_clean(cfg->variants[0]);
+	bool clean = cfg->subject->declared_clean(cfg->variants[0]), quiet = cfg->quiet;
+	struct sched_ctl_trace *trace = torture_trace_map();
 	double secs;
 
-	if (!res)
+	if (!res || !trace)
 		return 1;
+	cfg->quiet = true;	/* each schedule's own reports: the summary below says it */
 	printf("explore %s: %s on %s, %s depth %d, %lu steps, until %s, %d schedules from seed %llu\n",
 	       cfg->scenario, cfg->subject->variant_name(cfg->variants[0]),
 	       cfg->subject->model_name(cfg->models[0]), sched_policy_name[cfg->sched],
@@ -238,8 +416,10 @@ static int explore_main(struct torture_config *cfg)
 		       (found ? "FOUND" : "NOT FOUND"));
 	if (first >= 0 && cfg->shrink) {
 		cfg->seed = base + (uint64_t)first;
-		shrink(cfg, res);
+		shrink(cfg, res, trace);
 	}
+	cfg->quiet = quiet;
+	torture_trace_unmap(trace);
 	return clean ? (failed ? 1 : 0) : (found ? 0 : 1);
 }
 

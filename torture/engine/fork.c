@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -145,6 +146,25 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 		res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
 	if (!res->finished || WIFSIGNALED(status))
 		note_crash(res, status);
+}
+
+#define TRACE_CAP	(1u << 16)
+
+struct sched_ctl_trace *torture_trace_map(void)
+{
+	size_t bytes = sizeof(struct sched_ctl_trace) + TRACE_CAP * sizeof(struct sched_ctl_decision);
+	struct sched_ctl_trace *t = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (t == MAP_FAILED)
+		return NULL;
+	t->cap = TRACE_CAP;
+	return t;
+}
+
+void torture_trace_unmap(struct sched_ctl_trace *t)
+{
+	munmap(t, sizeof(struct sched_ctl_trace) + TRACE_CAP * sizeof(struct sched_ctl_decision));
 }
 
 bool torture_attempt(struct torture_config *cfg, struct torture_result *res)

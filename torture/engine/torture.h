@@ -212,6 +212,9 @@ int torture_run(const struct torture_config *cfg, int variant, int model,
 /* Fork a child that runs one (variant, model); wait for it, with a watchdog. */
 void torture_run_forked(const struct torture_config *cfg, int variant, int model,
 			struct torture_result *res);
+/* Room for a controlled run's decisions, shared with the child (check, explore's shrink). */
+struct sched_ctl_trace *torture_trace_map(void);
+void torture_trace_unmap(struct sched_ctl_trace *t);
 /* One run of cfg's first variant and model, forked: did the stop_on oracle fire? */
 bool torture_attempt(struct torture_config *cfg, struct torture_result *res);
 /* Is the i-th run (or seed) of a matrix this shard's?  Round robin, so parts stay even. */
