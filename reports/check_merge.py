@@ -4,9 +4,10 @@
 
 Usage: check_merge.py PART.json... [-o MERGED.json]
 
-Every part runs the base schedule, and the subtrees under its alternatives are
-dealt round robin, so the whole bound is exhausted exactly when every part
-exhausted its share.  The first counterexample is the one with the fewest
+Every part runs the same first schedules (`shared`) until the queue holds
+eight schedules a part, then keeps every Nth queued schedule and its subtree,
+so the whole bound is exhausted exactly when every part exhausted its share
+(`part_exhausted`).  Only this script says the whole bound was exhausted.  The first counterexample is the one with the fewest
 preemptions over the parts.  Exit 0 when the parts are one search (same
 scenario, strategy, model, bound, operations, and shards 1..N all there).
 """
@@ -40,11 +41,11 @@ def main():
     merged = {k: first[k] for k in KEYS}
     merged.update({
         "shards": n,
-        # Each part ran the base schedule: count it once.
-        "schedules": sum(p["schedules"] for p in parts) - (n - 1),
-        "exhausted": all(p["exhausted"] for p in parts),
-        "found": sum(p["found"] for p in parts),
-        "failed": sum(p["failed"] for p in parts),
+        # Every part ran the shared schedules: count them once.
+        "schedules": sum(p["schedules"] for p in parts) - (n - 1) * first["shared"],
+        "exhausted": all(p["part_exhausted"] for p in parts),
+        "found": sum(p["found"] for p in parts) - (n - 1) * first["shared_found"],
+        "failed": sum(p["failed"] for p in parts) - (n - 1) * first["shared_failed"],
         "seconds": max(p["seconds"] for p in parts),
         "first_found": min(found, key=lambda e: e["preemptions"]) if found else None,
     })

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include <check/tsan.h>
+#if SGT_TSAN_ON
+#include <sanitizer/common_interface_defs.h>
+#endif
 #include <check/tsan_report.h>
 #include <check/wait.h>
 
@@ -45,6 +48,15 @@ bool sgt_tsan_enabled(void)
 	return SGT_TSAN_ON;
 }
 
+void sgt_tsan_set_log(const char *prefix)
+{
+#if SGT_TSAN_ON
+	__sanitizer_set_report_path(prefix);
+#else
+	(void)prefix;
+#endif
+}
+
 unsigned long sgt_tsan_report_count(void)
 {
 	return atomic_load(&total);
@@ -72,8 +84,12 @@ int __tsan_get_report_stack(void *report, unsigned long idx, void **trace,
 			    unsigned long trace_size);
 void __tsan_on_report(void *report);
 
-/* The report's first two stacks: its memory accesses, or else its plain stacks. */
-static void report_stacks(void *report, int mops, void *pcs[2][SGT_TSAN_FRAMES])
+/*
+ * The report's first two stacks: its memory accesses, or else its plain
+ * stacks.  Only indices the report has: TSan CHECKs them and dies otherwise
+ * (a mutex misuse report has one stack and no access).
+ */
+static void report_stacks(void *report, int mops, int stacks, void *pcs[2][SGT_TSAN_FRAMES])
 {
 	for (int k = 0; k < 2; k++) {
 		int tid, size, write, atomic;
@@ -83,7 +99,7 @@ static void report_stacks(void *report, int mops, void *pcs[2][SGT_TSAN_FRAMES])
 		if (k < mops)
 			__tsan_get_report_mop(report, (unsigned long)k, &tid, &addr, &size, &write,
 					      &atomic, pcs[k], SGT_TSAN_FRAMES);
-		else if (!mops)
+		else if (!mops && k < stacks)
 			__tsan_get_report_stack(report, (unsigned long)k, pcs[k], SGT_TSAN_FRAMES);
 	}
 }
@@ -153,7 +169,7 @@ void __tsan_on_report(void *report)
 			       &mutexes, &threads, &tids, &sleep, 0);
 	atomic_fetch_add(&total, 1);
 	count_type(description);
-	report_stacks(report, mops, pcs);
+	report_stacks(report, mops, stacks, pcs);
 	bool is_new = count_unique(description, pcs);
 	void (*fn)(const char *, bool) = atomic_load(&report_handler);
 

@@ -22,6 +22,12 @@ struct sgt_tsan_unique {
 };
 
 bool sgt_tsan_enabled(void);
+/*
+ * TSan's own text of every report goes to PREFIX.PID instead of stderr
+ * (__sanitizer_set_report_path); the counts and stacks here are unchanged.
+ * No-op without TSan.
+ */
+void sgt_tsan_set_log(const char *prefix);
 unsigned long sgt_tsan_report_count(void);
 /* Reports whose TSan type is exactly type. */
 unsigned long sgt_tsan_report_count_of(const char *type);

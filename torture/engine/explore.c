@@ -371,7 +371,7 @@ static int explore_main(struct torture_config *cfg)
 	struct torture_result *res = torture_result_map();
 	uint64_t base = cfg->seed, start = sgt_now_ns();
 	int runs = (int)cfg->budget, found = 0, failed = 0, first = -1, other = -1, ran = 0;
-	bool clean = cfg->subject->declared_clean(cfg->variants[0]), quiet = cfg->quiet;
+	bool clean = torture_expects_clean(cfg), quiet = cfg->quiet;
 	struct sched_ctl_trace *trace = torture_trace_map();
 	double secs;
 
@@ -411,7 +411,7 @@ static int explore_main(struct torture_config *cfg)
 		printf(", the first found at schedule %d", first + 1);
 	printf("\n");
 	printf("verdict: %s is %s: %s\n", cfg->subject->variant_name(cfg->variants[0]),
-	       clean ? "declared clean" : "a port carrying hazards",
+	       torture_expect_label(cfg),
 	       clean ? (failed ? "FAILED (a schedule failed)" : "clean on every oracle") :
 		       (found ? "FOUND" : "NOT FOUND"));
 	if (first >= 0 && cfg->shrink) {

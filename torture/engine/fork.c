@@ -167,6 +167,20 @@ void torture_trace_unmap(struct sched_ctl_trace *t)
 	munmap(t, sizeof(struct sched_ctl_trace) + TRACE_CAP * sizeof(struct sched_ctl_decision));
 }
 
+bool torture_expects_clean(const struct torture_config *cfg)
+{
+	if (cfg->expect != TORTURE_EXPECT_DEFAULT)
+		return cfg->expect == TORTURE_EXPECT_CLEAN;
+	return cfg->subject->declared_clean(cfg->variants[0]);
+}
+
+const char *torture_expect_label(const struct torture_config *cfg)
+{
+	if (cfg->expect != TORTURE_EXPECT_DEFAULT)
+		return cfg->expect == TORTURE_EXPECT_CLEAN ? "expected clean" : "expected to show it";
+	return torture_expects_clean(cfg) ? "declared clean" : "a port carrying hazards";
+}
+
 bool torture_attempt(struct torture_config *cfg, struct torture_result *res)
 {
 	memset(res, 0, sizeof(*res));

@@ -48,6 +48,10 @@ const char torture_options_help[] =
 "  --ops N               each thread runs N operations of its role, then exits (so a\n"
 "                        controlled run is finite; check's default: 2)\n"
 "  --preemptions K       check: every schedule with at most K preemptions (default: 2)\n"
+"  --expect clean|found  repro, hunt, explore, check: exit 0 only when no oracle fired\n"
+"                        (and check's bound was exhausted), or when the scenario's\n"
+"                        oracle fired (default: clean for a port declared clean,\n"
+"                        found for one carrying hazards)\n"
 "  --timeline            keep and print the threads' last events before the first\n"
 "                        report (default: off; on for repro, hunt and explore)\n"
 "  --sched POLICY        who runs next: os (the kernel's threads, default), random,\n"
@@ -400,7 +404,7 @@ enum {
 	OPT_JITTER, OPT_STAT_INTERVAL, OPT_WATCHDOG, OPT_JSON, OPT_QUIET, OPT_NO_FORK,
 	OPT_INJECT_HANG, OPT_HELP, OPT_UNTIL, OPT_TIMELINE, OPT_BUDGET, OPT_SEEDS, OPT_SCHED,
 	OPT_SCHED_DEPTH, OPT_SCHED_STEPS, OPT_SCHED_DIR, OPT_UNTIL_MATCH, OPT_SHARD, OPT_PROGRESS,
-	OPT_NO_SHRINK, OPT_OPS, OPT_PREEMPTIONS,
+	OPT_NO_SHRINK, OPT_OPS, OPT_PREEMPTIONS, OPT_EXPECT,
 };
 
 static const struct option engine_opts[] = {
@@ -424,6 +428,7 @@ static const struct option engine_opts[] = {
 	{ "no-shrink", no_argument, 0, OPT_NO_SHRINK },
 	{ "ops", required_argument, 0, OPT_OPS },
 	{ "preemptions", required_argument, 0, OPT_PREEMPTIONS },
+	{ "expect", required_argument, 0, OPT_EXPECT },
 };
 #define NR_ENGINE_OPTS (sizeof(engine_opts) / sizeof(engine_opts[0]))
 
@@ -484,6 +489,12 @@ static bool parse_engine_option(struct torture_config *cfg, int c, char *arg)
 	case OPT_PROGRESS: parse_progress(cfg, arg); break;
 	case OPT_NO_SHRINK: need_scenario(cfg, "--no-shrink"); cfg->shrink = false; break;
 	case OPT_OPS: cfg->ops = (unsigned long)torture_parse_long("--ops", arg, 1, 1000000); break;
+	case OPT_EXPECT:
+		need_scenario(cfg, "--expect");
+		if (strcmp(arg, "clean") && strcmp(arg, "found"))
+			torture_usage_error("--expect '%s': accepted are clean, found", arg);
+		cfg->expect = !strcmp(arg, "clean") ? TORTURE_EXPECT_CLEAN : TORTURE_EXPECT_FOUND;
+		break;
 	case OPT_PREEMPTIONS: need_scenario(cfg, "--preemptions");
 		cfg->preemptions = (int)torture_parse_long("--preemptions", arg, 0, 16); break;
 	default: return false;

@@ -89,10 +89,10 @@ static void print_header(const struct torture_config *cfg, const char *verb)
 /* The verdict line, and the exit status: a declared-clean variant passes when no run failed. */
 static int verdict(const struct torture_config *cfg, bool found, int failed, int runs)
 {
-	bool clean = cfg->subject->declared_clean(cfg->variants[0]);
+	bool clean = torture_expects_clean(cfg);
 
 	printf("verdict: %s is %s: ", cfg->subject->variant_name(cfg->variants[0]),
-	       clean ? "declared clean" : "a port carrying hazards");
+	       torture_expect_label(cfg));
 	if (clean)
 		printf(failed ? "FAILED (%d of %d runs failed on an oracle)\n" :
 				"clean on every oracle (%d of %d runs failed)\n", failed, runs);

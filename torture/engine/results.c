@@ -29,21 +29,34 @@ void torture_result_leak(struct torture_result *res, const char *what, long coun
 	res->leaks[res->nr_leaks++].count = count;
 }
 
-/* "function file:line" for one code address, through addr2line. */
-static void symbolize(void *pc, char *buf, size_t len)
+/* A frame of the sanitizer's runtime, not of the program (its interceptors, its hooks). */
+static bool runtime_frame(const Dl_info *info, const char *func)
 {
-	Dl_info info;
+	return (info->dli_fname && strstr(info->dli_fname, "libtsan")) ||
+	       !strncmp(func, "__tsan_", 7) || !strncmp(func, "__interceptor_", 14) ||
+	       !strncmp(func, "__sanitizer", 11);
+}
+
+/*
+ * "function file:line" for one code address, through addr2line; false for
+ * a frame of the sanitizer's runtime, which a report leaves out.
+ */
+static bool symbolize(void *pc, char *buf, size_t len)
+{
+	Dl_info info = { 0 };
 	char cmd[512];
 	FILE *p;
 
 	snprintf(buf, len, "%p", pc);
 	if (!dladdr(pc, &info) || !info.dli_fname)
-		return;
+		return true;
+	if (runtime_frame(&info, info.dli_sname ? info.dli_sname : ""))
+		return false;
 	snprintf(cmd, sizeof(cmd), "addr2line -f -C -e '%s' %#lx 2>/dev/null", info.dli_fname,
 		 (unsigned long)((char *)pc - 1 - (char *)info.dli_fbase));
 	p = popen(cmd, "r");
 	if (!p)
-		return;
+		return true;
 	char func[256] = "", line[256] = "";
 	if (fgets(func, sizeof(func), p) && fgets(line, sizeof(line), p)) {
 		func[strcspn(func, "\n")] = 0;
@@ -53,6 +66,7 @@ static void symbolize(void *pc, char *buf, size_t len)
 			 strrchr(line, '/') ? strrchr(line, '/') + 1 : line);
 	}
 	pclose(p);
+	return !runtime_frame(&info, func);
 }
 
 void torture_collect_tsan(struct torture_result *res)
@@ -70,7 +84,11 @@ void torture_collect_tsan(struct torture_result *res)
 	res->tsan_reports = sgt_tsan_report_count();
 }
 
-/* The same binary at the same addresses (fork), so the parent's dladdr holds. */
+/*
+ * The same binary at the same addresses (fork), so the parent's dladdr
+ * holds.  Each stack starts at the program's first frame: the runtime's
+ * own frames are dropped and counted.
+ */
 void torture_symbolize_tsan(struct torture_result *res)
 {
 	for (int i = 0; i < res->nr_tsan_unique; i++) {
@@ -81,12 +99,18 @@ void torture_symbolize_tsan(struct torture_result *res)
 			continue;
 		res->tsan_unique[i].symbolized = true;
 		for (int k = 0; k < 2 && used < cap; k++) {
+			int shown = 0;
+
 			for (int f = 0; f < SGT_TSAN_FRAMES && res->tsan_unique[i].pcs[k][f] && used < cap; f++) {
 				char sym[200];
 
-				symbolize(res->tsan_unique[i].pcs[k][f], sym, sizeof(sym));
+				if (!symbolize(res->tsan_unique[i].pcs[k][f], sym, sizeof(sym))) {
+					res->tsan_unique[i].dropped++;
+					continue;
+				}
 				used += (size_t)snprintf(text + used, cap - used, "%s#%d %s\n",
-							 f ? "  " : (k ? "and " : ""), f, sym);
+							 shown ? "  " : (k ? "and " : ""), shown, sym);
+				shown++;
 			}
 		}
 	}
@@ -178,6 +202,28 @@ static void print_coverage(const struct torture_result *res, FILE *out)
 			atomic_load(&res->windows[i].contended));
 }
 
+/*
+ * One line per distinct TSan report: type, count, the program's first frame
+ * (the stacks are in --json, the raw reports in the run's log).
+ */
+static void print_tsan(const struct torture_result *res, FILE *out)
+{
+	for (int i = 0; i < res->nr_tsan_unique; i++) {
+		const char *t = res->tsan_unique[i].text;
+		int n = (int)strcspn(t + (t[0] == '#' ? 3 : 0), "\n");
+
+		fprintf(out, "  ThreadSanitizer %s x%lu at %.*s", res->tsan_unique[i].type,
+			res->tsan_unique[i].count, n, t + (t[0] == '#' ? 3 : 0));
+		if (res->tsan_unique[i].dropped)
+			fprintf(out, " (%d runtime frames left out)", res->tsan_unique[i].dropped);
+		fputc('\n', out);
+	}
+	if (res->tsan_reports)
+		fprintf(out, "  ThreadSanitizer: %lu reports, %d distinct; raw reports: %s\n",
+			res->tsan_reports, res->nr_tsan_unique,
+			res->tsan_log[0] ? res->tsan_log : "(none kept)");
+}
+
 static void print_problems(const struct torture_config *cfg, const struct torture_result *res,
 			   FILE *out)
 {
@@ -188,9 +234,7 @@ static void print_problems(const struct torture_config *cfg, const struct tortur
 			fprintf(out, "  violation %s x%lu, first: %s\n", sgt_violation_name[k], n,
 				res->first_violation[k]);
 	}
-	for (int i = 0; i < res->nr_tsan_unique; i++)
-		fprintf(out, "  ThreadSanitizer %s x%lu:\n%s", res->tsan_unique[i].type,
-			res->tsan_unique[i].count, res->tsan_unique[i].text);
+	print_tsan(res, out);
 	if (res->exit_code == 3)
 		fprintf(out, "%s", res->dump);
 	if (res->nr_timeline || res->timeline_report[0]) {
@@ -309,9 +353,10 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			"entered", (json_int_t)atomic_load(&res->windows[i].entered),
 			"contended", (json_int_t)atomic_load(&res->windows[i].contended)));
 	for (int i = 0; i < res->nr_tsan_unique; i++)
-		json_array_append_new(tsan, json_pack("{s:s,s:I,s:o}", "type",
+		json_array_append_new(tsan, json_pack("{s:s,s:I,s:o,s:i}", "type",
 			res->tsan_unique[i].type, "count", (json_int_t)res->tsan_unique[i].count,
-			"stacks", jtext(res->tsan_unique[i].text)));
+			"stacks", jtext(res->tsan_unique[i].text),
+			"runtime_frames_dropped", res->tsan_unique[i].dropped));
 	doc = json_pack("{s:s,s:s,s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:o,s:{s:I,s:o,s:f},"
 			 "s:o,s:o,s:o}",
 			 torture_json_key(s->variant_key, vkey, sizeof(vkey)), res->variant,
@@ -324,6 +369,8 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			 "first_at", res->tsan_first_ns / 1e9,
 			 "leaks", leaks_json(res),
 			 "watchdog_dump", jtext(res->dump), "timeline", timeline);
+	if (doc && res->tsan_reports && res->tsan_log[0])
+		json_object_set_new(doc, "tsan_log", json_string(res->tsan_log));
 	if (doc && atomic_load(&res->found))
 		json_object_set_new(doc, "found_at", json_real(res->found_ns / 1e9));
 	if (doc && cfg->sched != SCHED_OS) {

@@ -345,6 +345,16 @@ static void setup(struct torture_run *ctx, int variant, int model)
 	sgt_violations_reset();
 	sgt_violation_set_handler(record_violation);
 	sgt_tsan_set_report_handler(record_tsan_report);
+	/* TSan's own text goes to a file of the run's, not to the terminal. */
+	if (sgt_tsan_enabled()) {
+		char prefix[300];
+
+		snprintf(prefix, sizeof(prefix), "%s/sgtorture-tsan-%s-%s", cfg->sched_dir,
+			 ctx->res->variant, ctx->res->model);
+		sgt_tsan_set_log(prefix);
+		snprintf(ctx->res->tsan_log, sizeof(ctx->res->tsan_log), "%s.%d", prefix,
+			 (int)getpid());
+	}
 	trace_enable(cfg->timeline);
 	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
 	sgt_set_hang_handler(on_hang);

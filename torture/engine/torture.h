@@ -30,6 +30,9 @@
 #define MAX_TSAN_UNIQUE	16
 #define MAX_LEAKS	4
 
+/* --expect: what a verb's exit status judges (the port's own declaration by default). */
+enum torture_expect { TORTURE_EXPECT_DEFAULT, TORTURE_EXPECT_CLEAN, TORTURE_EXPECT_FOUND };
+
 struct torture_config {
 	const struct torture_subject *subject;
 	const char *verb;		/* "run", "repro", ... */
@@ -75,6 +78,7 @@ struct torture_config {
 	uint64_t check_seed;
 	struct sched_ctl_trace *sched_trace;	/* check: the decisions, in shared memory */
 	int preemptions;			/* check: the bound K */
+	int expect;				/* enum torture_expect */
 	const char *argv0;
 };
 
@@ -126,7 +130,8 @@ struct torture_result {
 		void *pcs[2][SGT_TSAN_FRAMES];	/* raw, symbolized by the parent */
 		uint64_t first_ns;		/* since the start of the run */
 		bool symbolized;
-		char text[1024];		/* symbolized */
+		int dropped;			/* runtime frames (libtsan) left out of text */
+		char text[1024];		/* symbolized, program frames only */
 	} tsan_unique[MAX_TSAN_UNIQUE];
 	/* What the subject's final check found still alive ("objects", 0). */
 	struct {
@@ -138,6 +143,7 @@ struct torture_result {
 	char exit_reason[24];		/* completed, found, watchdog, signal, crash, deadlock */
 	int exit_code;			/* 0 clean, 1 failure, 3 watchdog */
 	char dump[4096];		/* the watchdog's thread dump */
+	char tsan_log[400];		/* TSan's raw reports of this run (tsan build) */
 	/* Times since the start of the run, 0 when it never happened. */
 	uint64_t first_ns[SGT_V_NR], tsan_first_ns;
 	uint64_t start_ns;		/* the child's sgt_now_ns() at the start */
@@ -227,6 +233,13 @@ static inline bool torture_in_shard(const struct torture_config *cfg, int i)
  * the tsan build, else its controlled-schedule oracle; exit 2 if it has none.
  */
 void torture_controlled_oracle(struct torture_config *cfg);
+/*
+ * Judge by every oracle, exit 0 only when none fired (--expect clean, or a
+ * port declared clean), rather than by the scenario's oracle firing?
+ */
+bool torture_expects_clean(const struct torture_config *cfg);
+/* "declared clean", "expected clean", ...: how a verdict line names that choice. */
+const char *torture_expect_label(const struct torture_config *cfg);
 /* SIGINT or SIGTERM came: start nothing more. */
 bool torture_interrupted(void);
 void torture_install_signals(void);
