@@ -6,6 +6,7 @@
  * threads first, then the shortest prefix of its choices that still fails
  * (the rest of the run then goes to the lowest-numbered runnable thread).
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,31 @@ static void print_found(const struct torture_config *cfg, int i, struct torture_
 	printf("schedule: %s\nReplay: %s\n", res->sched_file, replay);
 }
 
+/* A failing schedule for --json: its seed, whether the scenario's oracle fired, its first report. */
+static json_t *failure_json(const struct torture_config *cfg, int i, bool hit,
+			    const struct torture_result *res)
+{
+	int oracle = torture_failure_oracle(cfg, res);
+	const char *report = oracle >= 0 && oracle < SGT_V_NR ? res->first_violation[oracle] :
+			     oracle == SGT_ORACLE_TSAN ? "ThreadSanitizer report" : res->exit_reason;
+
+	return json_pack("{s:i,s:I,s:b,s:s,s:s}", "schedule", i + 1, "seed",
+			 (json_int_t)cfg->seed, "found", hit, "oracle",
+			 oracle == SGT_ORACLE_NONE ? res->exit_reason : sgt_oracle_name(oracle),
+			 "report", report);
+}
+
+static void write_json(const struct torture_config *cfg, json_t *failures, int ran, int found)
+{
+	json_t *doc = json_pack("{s:s,s:i,s:i,s:i,s:o}", "scenario", cfg->scenario, "schedules",
+				ran, "found", found, "failed", (int)json_array_size(failures),
+				"failures", failures);
+
+	if (!doc || json_dump_file(doc, cfg->json, JSON_INDENT(2)))
+		fprintf(stderr, "sgtorture: cannot write --json '%s'\n", cfg->json);
+	json_decref(doc);
+}
+
 /*
  * Every schedule counts every oracle: "found" is the scenario's own oracle
  * firing (what makes a port's run a finding); "failed" is any oracle (a
@@ -373,6 +399,7 @@ static int explore_main(struct torture_config *cfg)
 	int runs = (int)cfg->budget, found = 0, failed = 0, first = -1, other = -1, ran = 0;
 	bool clean = torture_expects_clean(cfg), quiet = cfg->quiet;
 	struct sched_ctl_trace *trace = torture_trace_map();
+	json_t *failures = json_array();
 	double secs;
 
 	if (!res || !trace)
@@ -395,6 +422,7 @@ static int explore_main(struct torture_config *cfg)
 			continue;
 		failed++;
 		found += hit;
+		json_array_append_new(failures, failure_json(cfg, i, hit, res));
 		if (hit && first < 0) {
 			first = i;
 			print_found(cfg, i, res);
@@ -420,6 +448,10 @@ static int explore_main(struct torture_config *cfg)
 	}
 	cfg->quiet = quiet;
 	torture_trace_unmap(trace);
+	if (cfg->json)
+		write_json(cfg, failures, ran, found);
+	else
+		json_decref(failures);
 	return clean ? (failed ? 1 : 0) : (found ? 0 : 1);
 }
 

@@ -482,7 +482,7 @@ static bool parse_engine_option(struct torture_config *cfg, int c, char *arg)
 	case OPT_SCHED_DEPTH: cfg->sched_depth = (int)torture_parse_long("--sched-depth", arg, 1,
 									 16); break;
 	case OPT_SCHED_STEPS: cfg->sched_steps = (unsigned long)torture_parse_long("--sched-steps",
-						arg, 100, 100000000); break;
+						arg, 1, 100000000); break;
 	case OPT_SCHED_DIR: cfg->sched_dir = arg; break;
 	case OPT_UNTIL_MATCH: cfg->until_match = arg; break;
 	case OPT_SHARD: parse_shard(cfg, arg); break;

@@ -84,18 +84,25 @@ def replay_ten(cmd, expect_hash, kind, tmp, what):
     return expect_hash
 
 
+def explore_out(hazard, extra, tmp):
+    return run([SGTORTURE, "explore", hazard, "--budget", "1", "--sched-dir", tmp, "--quiet"]
+               + extra + FOUND_BY_PCT[hazard], timeout=300)
+
+
 def test_replay(hazard):
     """A failing pct schedule replays to the same violation and trace, 10 of 10,
     and so does its shrunk schedule."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, err = run([SGTORTURE, "explore", hazard, "--budget", "1", "--sched-dir", tmp,
-                            "--quiet"] + FOUND_BY_PCT[hazard], timeout=300)
+        rc, out, err = explore_out(hazard, ["--no-shrink"], tmp)
         m = re.search(r"^first failure: .* trace ([0-9a-f]{16})", out, re.M)
         replay = re.search(r"^Replay: (.*)$", out, re.M)
-        shrunk = re.search(r"^Replay shrunk: (.*)$", out, re.M)
-        if rc != 0 or not m or not replay or not shrunk:
-            fail(f"explore did not find and shrink {hazard} (exit {rc}):\n{out[-2000:]}")
+        if rc != 0 or not m or not replay:
+            fail(f"explore did not find {hazard} (exit {rc}):\n{out[-2000:]}")
         replay_ten(replay.group(1), m.group(1), EXPECT[hazard], tmp, "original")
+        rc, out, err = explore_out(hazard, [], tmp)
+        shrunk = re.search(r"^Replay shrunk: (.*)$", out, re.M)
+        if rc != 0 or not shrunk:
+            fail(f"explore did not shrink {hazard} (exit {rc}):\n{out[-2000:]}")
         replay_ten(shrunk.group(1), None, EXPECT[hazard], tmp, "shrunk")
 
 
@@ -177,7 +184,7 @@ def test_tsan_replay(hazard):
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, err = run([SGTORTURE, "explore", hazard, "--budget", "1", "--no-shrink",
                             "--sched-dir", tmp, "--quiet"] + TSAN_FOUND[hazard], timeout=300)
-        replay = re.search(r"^Replay: (.*--sched replay:.*)$", out, re.M)
+        replay = re.search(r"^Replay: (.*replay .*)$", out, re.M)
         if rc != 0 or not replay:
             fail(f"explore did not find {hazard} (exit {rc}):\n{out[-2000:]}")
         keys = set()
@@ -238,7 +245,7 @@ def test_schedule_files():
             fail(f"another strategy: exit {rc}: {err}")
 
 
-def check(args, tmp):
+def run_check(args, tmp):
     """sgtorture check ARGS --json: (exit status, stdout, the JSON)."""
     path = os.path.join(tmp, "check.json")
     rc, out, err = run([SGTORTURE, "check", *args, "--sched-dir", tmp, "--json", path],
@@ -250,7 +257,7 @@ def test_check_port():
     """check H7 on v19 finds it, with the fewest preemptions (at most 3), and its
     schedule replays to the use after free."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = check(["H7"], tmp)
+        rc, out, doc = run_check(["H7"], tmp)
         first = doc and doc["first_found"]
         if rc != 0 or not first or first["preemptions"] > 3:
             fail(f"check H7: exit {rc}, first {first}:\n{out[-1500:]}")
@@ -262,7 +269,7 @@ def test_check_port():
 def test_check_fixed():
     """check H7 on fixed exhausts K = 2 with no failure of any oracle."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = check(["H7", "--strategy", "fixed", "--preemptions", "2"], tmp)
+        rc, out, doc = run_check(["H7", "--strategy", "fixed", "--preemptions", "2"], tmp)
         if rc != 0 or not doc["exhausted"] or doc["failed"] or doc["schedules"] < 100:
             fail(f"exit {rc}: {doc}\n{out[-1000:]}")
 
@@ -271,10 +278,10 @@ def test_check_shards():
     """Two shards of one bound run the whole tree between them: merged, the same
     schedules as unsharded, and exhausted."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, whole = check(["H7", "--strategy", "fixed", "--preemptions", "1"], tmp)
+        rc, out, whole = run_check(["H7", "--strategy", "fixed", "--preemptions", "1"], tmp)
         parts = []
         for i in (1, 2):
-            rc, out, doc = check(["H7", "--strategy", "fixed", "--preemptions", "1",
+            rc, out, doc = run_check(["H7", "--strategy", "fixed", "--preemptions", "1",
                                   "--shard", f"{i}/2"], tmp)
             path = os.path.join(tmp, f"part{i}.json")
             json.dump(doc, open(path, "w"))
@@ -312,11 +319,155 @@ def test_deadlock():
             fail(f"took {took:.1f} s: that is a timeout, not a deadlock report")
 
 
+def test_check_files():
+    """check R3 reports two counterexamples: each has its own file, named by its
+    oracle, whose replay stops at that oracle; replaying writes no file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_check(["R3"], tmp)
+        found, other = doc and doc["first_found"], doc and doc["first_other_failure"]
+        if rc != 0 or not found or not other:
+            fail(f"check R3: exit {rc}, expected two counterexamples:\n{out[-1500:]}")
+        if found["file"] == other["file"]:
+            fail(f"both counterexamples in one file: {found['file']}")
+        before = sorted(os.listdir(tmp))
+        for e in (found, other):
+            oracle = e["file"].split("-v19-devres-2026-")[1].rsplit("-", 1)[0]
+            config = open(e["file"]).read().splitlines()[2]
+            if f"--until {oracle} " not in config or e["replay"] not in out:
+                fail(f"{e['file']}: oracle {oracle}, config {config}")
+            rc, rout, rdoc = run_json(shlex.split(e["replay"]), tmp)
+            r = rdoc["runs"][0]
+            if rc != 1 or r["exit_reason"] != "found" or oracle not in r["violations"] or \
+                    "timeline" not in rout and not r.get("timeline"):
+                fail(f"replay {e['replay']}: exit {rc}, {r['exit_reason']}, "
+                     f"{sorted(r['violations'])}")
+        after = sorted(f for f in os.listdir(tmp) if f != "r.json")
+        if after != [f for f in before if f != "r.json"]:
+            fail(f"a replay wrote files: {sorted(set(after) - set(before))}")
+
+
+def test_freed_record():
+    """explore H7 --budget 300 --seed 1 printed 'freed it 2580183743.3 us earlier' (the
+    check read an object malloc had handed out again): every use-after-free report
+    names a role thread and a plausible number of schedule steps."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "e.json")
+        rc, out, err = run([SGTORTURE, "explore", "H7", "--budget", "300", "--seed", "1",
+                            "--no-shrink", "--sched-dir", tmp, "--json", path], timeout=300)
+        doc = json.load(open(path))
+        roles = {r.capitalize() for r in registry_roles()}
+        reports = [f["report"] for f in doc["failures"] if f["oracle"] == "use-after-free"]
+        if rc != 0 or len(reports) < 10:
+            fail(f"exit {rc}, {len(reports)} use-after-free reports")
+        for text in reports:
+            m = re.search(r"after (\S+)-\d+ freed it (\d+) schedule steps earlier", text)
+            if not m or m.group(1) not in roles or not 0 < int(m.group(2)) <= 20000:
+                fail(f"a garbled report: {text!r}")
+
+
+def registry_roles():
+    out = subprocess.run([SGTORTURE, "list", "--json"], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)["roles"]
+
+
+def test_replay_refused():
+    """A replay with an option that changes the run is refused, naming it; a
+    schedule that cannot be followed stops with exit 2 naming the step and the
+    threads that could run, never a quiet fallback."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_check(["H7"], tmp)
+        path = doc["first_found"]["file"]
+        config = shlex.split(open(path).read().splitlines()[2][len("config: "):])
+        for args in (["replay", path, "--devices", "2"],
+                     config + ["--devices", "2", "--sched", "replay:" + path]):
+            rc, out, err = run([SGTORTURE, *args])
+            if rc != 2 or "--devices 1, and the run asks for --devices 2" not in err or \
+                    len(err.strip().splitlines()) != 1:
+                fail(f"{args[0]} with --devices 2: exit {rc}: {err}{out[:300]}")
+        lines = open(path).read().splitlines()
+        n = int(lines[3].split()[1])
+        bad = os.path.join(tmp, "diverge.sched")
+        choices = ["0"] * n
+        open(bad, "w").write("\n".join(lines[:4] + [" ".join(choices[i:i + 32])
+                                                    for i in range(0, n, 32)] + ["end"]) + "\n")
+        rc, out, err = run([SGTORTURE, "replay", bad])
+        if rc != 2 or not re.search(r"replay diverged at choice \d+ \(step \d+\): the "
+                                    r"schedule runs thread 0 \(\S+\), which cannot run; "
+                                    r"runnable: \d", err):
+            fail(f"a schedule that cannot be followed: exit {rc}: {err}")
+
+
+def test_shrink_length():
+    """explore shrinks the first failure of H7 (seed 1) from 20014 choices to a
+    tenth or less, and the shrunk schedule replays to the use after free."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, err = run([SGTORTURE, "explore", "H7", "--budget", "300", "--seed", "1",
+                            "--sched-dir", tmp], timeout=300)
+        m = re.search(r"; (\d+) choices with (\d+) preemptions -> (\d+) choices with (\d+) "
+                      r"preemptions", out)
+        replay = re.search(r"^Replay shrunk: (.*)$", out, re.M)
+        if rc != 0 or not m or not replay or int(m.group(3)) * 10 > int(m.group(1)):
+            fail(f"exit {rc}, shrunk {m and m.groups()}:\n{out[-1500:]}")
+        replay_ten(replay.group(1), None, "use-after-free", tmp, "shrunk")
+
+
+def test_lone_shard():
+    """One part of a sharded bound claims only its part: no EXHAUSTED for the
+    whole bound, exhausted false in its JSON, part_exhausted true."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_check(["H7", "--strategy", "fixed", "--shard", "2/4"], tmp)
+        if "EXHAUSTED" in out or "part 2/4 exhausted" not in out or doc["exhausted"] or \
+                not doc["part_exhausted"] or "in part 2/4 of the bound only" not in out:
+            fail(f"exit {rc}:\n{out[-800:]}\n{doc}")
+
+
+def test_expect_clean():
+    """--expect clean: R2 after its fix exits 0 (exhausted, no oracle fired); on
+    the Devres before the fix, 1; --expect found reads as before."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_check(["R2", "--devres-model", "devres-2026-fixed", "--expect",
+                                  "clean"], tmp)
+        if rc != 0 or not doc["exhausted"] or doc["failed"] or "expected clean: clean" not in out:
+            fail(f"R2 fixed --expect clean: exit {rc}:\n{out[-800:]}")
+        rc, out, doc = run_check(["R2", "--expect", "clean"], tmp)
+        if rc != 1 or "expected clean: FAILED" not in out:
+            fail(f"R2 before its fix --expect clean: exit {rc}:\n{out[-800:]}")
+        rc, out, doc = run_check(["R2", "--devres-model", "devres-2026-fixed", "--expect",
+                                  "found"], tmp)
+        if rc != 1 or "NOT FOUND" not in out:
+            fail(f"R2 fixed --expect found: exit {rc}:\n{out[-800:]}")
+
+
+def test_tsan_quiet():
+    """In the tsan build a schedule with TSan reports prints one line per distinct
+    report, from the program's first frame; the raw reports are in the run's log,
+    not on the terminal."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, err = run([SGTORTURE, "explore", "H10", "--budget", "1", "--no-shrink",
+                            "--sched-dir", tmp, "--quiet"] + TSAN_FOUND["H10"], timeout=300)
+        replay = re.search(r"^Replay: (.*)$", out, re.M)
+        if rc != 0 or not replay or "WARNING: ThreadSanitizer" in out + err:
+            fail(f"explore H10: exit {rc}:\n{out[-1500:]}{err[-1500:]}")
+        rc, out, err = run(shlex.split(replay.group(1)))
+        lines = [l for l in out.splitlines() if l.startswith("  ThreadSanitizer ")]
+        log = re.search(r"raw reports: (\S+)", out)
+        if "WARNING: ThreadSanitizer" in out + err or not lines or not log or \
+                "WARNING: ThreadSanitizer" not in open(log.group(1)).read():
+            fail(f"replay: exit {rc}:\n{out[-2000:]}{err[-2000:]}")
+        for l in lines:
+            if not re.match(r"  ThreadSanitizer \S+ x\d+ at \S+ \S+:\d+", l) or " __tsan" in l:
+                fail(f"not a one-line report from a program frame: {l!r}")
+
+
 TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
          "deadlock": test_deadlock, "false_deadlock": test_false_deadlock,
          "fixed_clean_h7": test_fixed_clean_h7, "schedule_files": test_schedule_files,
          "check_port": test_check_port, "check_fixed": test_check_fixed,
-         "check_shards": test_check_shards}
+         "check_shards": test_check_shards, "check_files": test_check_files,
+         "freed_record": test_freed_record, "replay_refused": test_replay_refused,
+         "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
+         "expect_clean": test_expect_clean, "tsan_quiet": test_tsan_quiet}
 for h in FOUND_BY_PCT:
     TESTS["replay_" + h] = lambda h=h: test_replay(h)
 for h in TSAN_FOUND:
