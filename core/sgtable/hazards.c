@@ -75,7 +75,7 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 	HAZARD(H7, "unbind vs object free: Devres drop does not wait for an in-flight "
 	       "release (devres-6.16, devres-2026), so SGTableMap's drop can run after the "
 	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026",
-	       "use-after-free (ASan/TSan)", true,
+	       "use-after-free (the quarantine check; ASan never sees the freed object)", true,
 	       .repro = { SGTABLE_H7_CONFIG, .model = DEVRES_2026, .oracle = SGT_V_USE_AFTER_FREE,
 			  .sched_oracle = SGT_V_USE_AFTER_FREE,
 			  .timeline = { "revoke-grace-period", "last put", "object freed" } } ),
