@@ -175,8 +175,7 @@ void sgtable_object_quarantine_flush(void)
 }
 
 /* "2 steps" under a controlled schedule (no clock in a schedule), else "5.0 us". */
-static void freed_ago(const struct sgtable_object *obj, uint64_t ns, uint64_t step,
-		      char *buf, size_t len)
+static void freed_ago(uint64_t ns, uint64_t step, char *buf, size_t len)
 {
 	if (sched_ctl_active())
 		snprintf(buf, len, "%llu schedule steps",
@@ -203,7 +202,7 @@ bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what)
 	step = obj->freed_step;
 	sgt_tsan_oracle_end();
 	by[sizeof(by) - 1] = 0;
-	freed_ago(obj, ns, step, ago, sizeof(ago));
+	freed_ago(ns, step, ago, sizeof(ago));
 	sgt_violation_obj(SGT_V_USE_AFTER_FREE, obj, "%s on object %p after %s freed it %s earlier",
 			  what, (void *)obj, by, ago);
 	return false;

@@ -17,15 +17,14 @@
  * pruning: every schedule within the bound is run, which is sound and
  * slower than a partial-order reduction would be.
  *
- * --shard I/N splits the tree: every part runs the base schedule, and the
- * subtrees under its alternatives are dealt round robin; the parts' JSON
- * merged says whether the whole bound was exhausted (reports/check_merge.py).
+ * --shard I/N splits the tree (see deal()); a part claims only its part, and
+ * the parts' JSON merged says whether the whole bound was exhausted
+ * (reports/check_merge.py).
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <check/sched_ctl.h>
 #include <check/wait.h>

@@ -3,8 +3,7 @@
  * sgtorture explore ID: many controlled schedules of scenario ID's smallest
  * configuration (the subject's catalogue), each deterministic for its seed; schedules per
  * second, the failures found, and the first failing schedule, shrunk: fewer
- * threads first, then the shortest prefix of its choices that still fails
- * (the rest of the run then goes to the lowest-numbered runnable thread).
+ * threads first, then delta debugging over its choices (see struct shrink).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -82,20 +81,30 @@ static void shrink_threads(struct torture_config *cfg, struct torture_result *re
 }
 
 /*
- * Shrinking by delta debugging (Zeller and Hildebrandt, TSE 2002) over the
- * failing schedule's switches.  A candidate is a list of directives, the
- * thread to run at some decisions; at every other decision the bounded
- * policy takes no preemption (the running thread goes on while it can, else
- * the lowest runnable).  First whole stretches of choices go (a thread's
- * steps the failure does not need), then the directives it does not need:
- * what is left is the few steps and switches a person has to read.
+ * Shrinking by delta debugging (Zeller and Hildebrandt, TSE 2002), in two
+ * passes over the failing schedule, each keeping a removal when the
+ * scenario's oracle still fires:
+ *
+ *   stretches  remove stretches of the choice list (a thread's steps the
+ *              failure does not need); the step budget ends where the list
+ *              does, so the threads finish there
+ *   switches   keep the choices only at some decisions (directives); at
+ *              every other one the bounded policy takes no preemption (the
+ *              running thread goes on while it can, else the lowest runnable)
+ *
+ * What is left is the few steps and switches a person has to read.
  */
+enum shrink_pass { SHRINK_STRETCHES, SHRINK_SWITCHES };
+
 struct shrink {
 	struct torture_config *cfg;
 	struct torture_result *res;
 	struct sched_ctl_trace *trace;	/* the decisions of the last run, shared */
-	uint32_t *choices;		/* the candidate, SCHED_CTL_ANY where undirected */
-	size_t len, cap;		/* of the base list; its room */
+	enum shrink_pass pass;
+	uint32_t *base;			/* the last failing run's choices, to its failure */
+	uint32_t *choices;		/* the candidate run */
+	size_t len, cap;		/* of base; its room */
+	unsigned long steps;		/* base's step budget */
 	int runs, max_runs;
 };
 
@@ -128,27 +137,36 @@ static size_t directed(const struct sched_ctl_trace *t, size_t upto, size_t *at)
 	return n;
 }
 
-/* Run the directives at positions at[0..n) of base's choices: did the oracle fire? */
-static bool try_directives(struct shrink *sh, const uint32_t *base, const size_t *at, size_t n)
+/* Run the candidate that keeps base's choices at at[0..n): did the oracle fire? */
+static bool try_keep(struct shrink *sh, const size_t *at, size_t n)
 {
-	for (size_t i = 0; i < sh->len; i++)
-		sh->choices[i] = SCHED_CTL_ANY;
-	for (size_t i = 0; i < n; i++)
-		sh->choices[at[i]] = base[at[i]];
+	size_t len = sh->pass == SHRINK_STRETCHES ? n : sh->len;
+
+	if (sh->pass == SHRINK_STRETCHES) {
+		for (size_t i = 0; i < n; i++)
+			sh->choices[i] = sh->base[at[i]];
+		sh->cfg->sched_steps = n ? n : 1;
+	} else {
+		for (size_t i = 0; i < len; i++)
+			sh->choices[i] = SCHED_CTL_ANY;	/* one that cannot run is passed over */
+		for (size_t i = 0; i < n; i++)
+			sh->choices[at[i]] = sh->base[at[i]];
+		sh->cfg->sched_steps = sh->steps;
+	}
 	sh->trace->n = 0;
 	sh->trace->overflow = false;
 	sh->cfg->sched_replay = sh->choices;
-	sh->cfg->nr_sched_replay = sh->len;
+	sh->cfg->nr_sched_replay = len;
 	sh->runs++;
 	return torture_attempt(sh->cfg, sh->res);
 }
 
 /*
- * The last run's choices (to where it stopped) as the new base; its directed
- * decisions into at[] (if at): how many.  The base never grows: it has room
- * for the first list only.
+ * The run that just failed is the new base (never longer than the first:
+ * base has room for that one only); what the pass works on next into at[]:
+ * every choice, or the directed decisions.  How many.
  */
-static size_t rebase(struct shrink *sh, uint32_t *base, size_t *at)
+static size_t rebase(struct shrink *sh, size_t *at)
 {
 	size_t n = sh->trace->n < sh->cap ? sh->trace->n : sh->cap;
 
@@ -156,13 +174,18 @@ static size_t rebase(struct shrink *sh, uint32_t *base, size_t *at)
 	if (sh->res->sched_choices && sh->res->sched_choices < n)
 		n = sh->res->sched_choices;
 	for (size_t i = 0; i < n; i++)
-		base[i] = (uint32_t)sh->trace->d[i].chosen;
+		sh->base[i] = (uint32_t)sh->trace->d[i].chosen;
 	sh->len = n;
-	return at ? directed(sh->trace, n, at) : 0;
+	sh->steps = sh->cfg->sched_steps;
+	if (sh->pass == SHRINK_SWITCHES)
+		return directed(sh->trace, n, at);
+	for (size_t i = 0; i < n; i++)
+		at[i] = i;
+	return n;
 }
 
-/* ddmin over the directed decisions; returns how many are left in at[]. */
-static size_t ddmin(struct shrink *sh, uint32_t *base, size_t *at, size_t n)
+/* ddmin over at[0..n): remove a chunk, keep the removal when the oracle fires.  What is left. */
+static size_t ddmin(struct shrink *sh, size_t *at, size_t n)
 {
 	size_t *cand = malloc((n + 1) * sizeof(*cand)), gran = 2;
 
@@ -175,9 +198,9 @@ static size_t ddmin(struct shrink *sh, uint32_t *base, size_t *at, size_t n)
 			for (size_t i = 0; i < n; i++)
 				if (i < start || i >= start + chunk)
 					cand[k++] = at[i];
-			if (!try_directives(sh, base, cand, k))
+			if (!try_keep(sh, cand, k))
 				continue;
-			n = rebase(sh, base, at);	/* what that run really did */
+			n = rebase(sh, at);	/* what that run really did */
 			gran = gran > 2 ? gran - 1 : 2;
 			reduced = true;
 			break;
@@ -192,57 +215,12 @@ static size_t ddmin(struct shrink *sh, uint32_t *base, size_t *at, size_t n)
 	return n;
 }
 
-/*
- * Run the choices seq[0..n) (one that cannot run is passed over) with a step
- * budget of n, so the threads finish where the list ends: did the oracle fire?
- */
-static bool try_sequence(struct shrink *sh, const uint32_t *seq, size_t n)
+/* One pass, from the run just made (which failed): ddmin, then its result run again. */
+static bool shrink_pass(struct shrink *sh, enum shrink_pass pass, size_t *at, size_t *n)
 {
-	memcpy(sh->choices, seq, n * sizeof(*seq));
-	sh->cfg->sched_steps = n ? n : 1;
-	sh->trace->n = 0;
-	sh->trace->overflow = false;
-	sh->cfg->sched_replay = sh->choices;
-	sh->cfg->nr_sched_replay = n;
-	sh->runs++;
-	return torture_attempt(sh->cfg, sh->res);
-}
-
-/*
- * ddmin over the choice list itself: remove a chunk of choices (a stretch
- * of one thread's steps the failure does not need) and keep the removal
- * when the oracle still fires; the run that did is the new list.
- */
-static void ddmin_sequence(struct shrink *sh, uint32_t *base)
-{
-	uint32_t *cand = malloc((sh->len + 1) * sizeof(*cand));
-	size_t gran = 2;
-
-	while (cand && sh->len >= 2 && sh->runs < sh->max_runs) {
-		size_t chunk = (sh->len + gran - 1) / gran;
-		bool reduced = false;
-
-		for (size_t start = 0; start < sh->len && sh->runs < sh->max_runs; start += chunk) {
-			size_t end = start + chunk < sh->len ? start + chunk : sh->len;
-			size_t k = start;
-
-			memcpy(cand, base, start * sizeof(*cand));
-			memcpy(cand + k, base + end, (sh->len - end) * sizeof(*cand));
-			k += sh->len - end;
-			if (!try_sequence(sh, cand, k))
-				continue;
-			(void)rebase(sh, base, NULL);
-			gran = gran > 2 ? gran - 1 : 2;
-			reduced = true;
-			break;
-		}
-		if (!reduced) {
-			if (gran >= sh->len)
-				break;
-			gran = 2 * gran < sh->len ? 2 * gran : sh->len;
-		}
-	}
-	free(cand);
+	sh->pass = pass;
+	*n = ddmin(sh, at, rebase(sh, at));
+	return try_keep(sh, at, *n);
 }
 
 static void print_shrunk(const struct torture_config *cfg, const struct torture_result *res,
@@ -260,8 +238,8 @@ static void print_shrunk(const struct torture_config *cfg, const struct torture_
 }
 
 /*
- * The first failing schedule, shrunk: fewer threads, then fewer preemptions.
- * The result is the one file explore keeps for it.
+ * The first failing schedule, shrunk: fewer threads, then fewer steps, then
+ * fewer switches.  The result is the one file explore keeps for it.
  */
 static void shrink(struct torture_config *cfg, struct torture_result *res,
 		   struct sched_ctl_trace *trace)
@@ -277,26 +255,24 @@ static void shrink(struct torture_config *cfg, struct torture_result *res,
 	if (!res->sched_file[0] || !torture_read_schedule(res->sched_file, &sched))
 		return;
 	n0 = sh.len = sh.cap = sched.nr;
+	sh.base = sched.choices;
+	sh.steps = cfg->sched_steps;
 	sh.choices = malloc(n0 * sizeof(*sh.choices));
 	at = malloc((n0 + 1) * sizeof(*at));
-	cfg->sched = SCHED_BOUNDED;
+	cfg->sched = SCHED_BOUNDED;	/* the pct schedule, as choices */
 	cfg->sched_trace = trace;
 	if (!sh.choices || !at)
 		goto out;
-	/* Every choice directed: the bounded policy runs the PCT schedule itself. */
+	sh.pass = SHRINK_SWITCHES;
 	for (size_t i = 0; i < n0; i++)
 		at[i] = i;
-	if (!try_directives(&sh, sched.choices, at, n0)) {
+	if (!try_keep(&sh, at, n0)) {
 		printf("shrink: the failing schedule did not fail again under replay\n");
 		goto out;
 	}
 	p0 = preemptions(trace, trace->n);
-	ddmin_sequence(&sh, sched.choices);
-	if (!try_sequence(&sh, sched.choices, sh.len))
-		goto out;
-	sh.max_runs += 200;	/* the switches' own share */
-	n = ddmin(&sh, sched.choices, at, rebase(&sh, sched.choices, at));
-	if (try_directives(&sh, sched.choices, at, n) &&
+	if (shrink_pass(&sh, SHRINK_STRETCHES, at, &n) &&
+	    (sh.max_runs += 200, shrink_pass(&sh, SHRINK_SWITCHES, at, &n)) &&
 	    torture_keep_schedule(cfg, res, cfg->stop_on))
 		print_shrunk(cfg, res, threads0, n0, p0, preemptions(trace, res->sched_choices),
 			     sh.runs);

@@ -176,6 +176,22 @@ bool torture_result_failed(const struct torture_config *cfg, const struct tortur
 	       res->tsan_reports || forbidden_outcomes(cfg, res) || total_leaks(res);
 }
 
+int torture_failure_oracle(const struct torture_config *cfg, const struct torture_result *res)
+{
+	int first = SGT_ORACLE_NONE;
+
+	if (atomic_load(&res->found))
+		return cfg->stop_on;
+	/* The earliest violation; a TSan report when there is none. */
+	for (int k = 0; k < SGT_V_NR; k++)
+		if (atomic_load(&res->violations[k]) &&
+		    (first < 0 || res->first_ns[k] < res->first_ns[first]))
+			first = k;
+	if (first < 0 && res->tsan_reports)
+		first = SGT_ORACLE_TSAN;
+	return first;
+}
+
 static void print_outcomes(const struct torture_config *cfg, const struct torture_result *res,
 			   FILE *out)
 {

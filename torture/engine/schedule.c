@@ -105,23 +105,10 @@ void torture_schedule_pending(struct torture_config *cfg)
 	pending_path = cfg->sched_pending;
 }
 
-int torture_failure_oracle(const struct torture_config *cfg, const struct torture_result *res)
-{
-	int first = SGT_ORACLE_NONE;
-
-	if (atomic_load(&res->found))
-		return cfg->stop_on;
-	/* The earliest violation; a TSan report when there is none. */
-	for (int k = 0; k < SGT_V_NR; k++)
-		if (atomic_load(&res->violations[k]) &&
-		    (first < 0 || res->first_ns[k] < res->first_ns[first]))
-			first = k;
-	if (first < 0 && res->tsan_reports)
-		first = SGT_ORACLE_TSAN;
-	return first;
-}
-
-/* "v12/devres-2026/use-after-free/32e0145f": the parts of a kept schedule's name. */
+/*
+ * A new file DIR/sgtorture-SCENARIO-PORT-MODEL-ORACLE-HASH[-K].sched, opened
+ * with O_EXCL so no kept schedule is ever overwritten; its name into path.
+ */
 static FILE *create_unique(const struct torture_config *cfg, const struct torture_result *res,
 			   const char *oracle, char *path, size_t len)
 {

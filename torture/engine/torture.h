@@ -178,6 +178,8 @@ void torture_check_tsan_frame(const struct torture_config *cfg, struct torture_r
  * a forbidden or ungraded outcome, a leak, a watchdog, a crash?
  */
 bool torture_result_failed(const struct torture_config *cfg, const struct torture_result *res);
+/* The oracle a failed run failed on first: a violation kind, SGT_ORACLE_TSAN, or NONE. */
+int torture_failure_oracle(const struct torture_config *cfg, const struct torture_result *res);
 void torture_print_result(const struct torture_config *cfg, const struct torture_result *res,
 			  FILE *out);
 /* Every run's result as one JSON document; false on I/O error. */
@@ -264,8 +266,6 @@ void torture_schedule_pending(struct torture_config *cfg);
  */
 bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
 			   int until);
-/* The oracle a failed run failed on first: a violation kind, SGT_ORACLE_TSAN, or NONE. */
-int torture_failure_oracle(const struct torture_config *cfg, const struct torture_result *res);
 /* "sgtorture replay FILE --timeline": what every printed replay of a schedule says. */
 void torture_replay_schedule_cmd(const struct torture_config *cfg, const char *file, char *buf,
 				 size_t len);
