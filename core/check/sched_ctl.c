@@ -74,6 +74,7 @@ static uint64_t rng, hash = 1469598103934665603ull;	/* under ctl_lock */
  * ctl_lock).  Relaxed: a count that orders nothing.
  */
 static _Atomic uint64_t steps;
+static _Atomic uint64_t preemptions;	/* switches away from a thread that could go on */
 static uint64_t change_points[16];	/* pct: steps at which the runner's priority drops */
 static int lowest_prio;			/* pct: a sleeper goes below everyone */
 static int nr_change_points;
@@ -290,7 +291,10 @@ static void switch_from(int me, enum sgt_sp_kind kind)
 
 	if (next < 0)
 		deadlock();
+	/* Relaxed, as steps: written with ctl_lock held, read for diagnostics. */
 	atomic_fetch_add_explicit(&steps, 1, memory_order_relaxed);
+	if (next != me && runnable(me))
+		atomic_fetch_add_explicit(&preemptions, 1, memory_order_relaxed);
 	record((uint32_t)next, kind);
 	running = next;
 	if (next == me)
@@ -332,6 +336,7 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 	nr_registered = 0;
 	running = -1;
 	atomic_store(&steps, 0);
+	atomic_store(&preemptions, 0);
 	nr_choices = failure_choices = 0;
 	hash = 1469598103934665603ull;
 	rng = (c->seed ^ 0x9e3779b97f4a7c15ull) | 1;
@@ -533,6 +538,11 @@ bool sched_ctl_expired(void)
 uint64_t sched_ctl_steps(void)
 {
 	return atomic_load_explicit(&steps, memory_order_relaxed);
+}
+
+uint64_t sched_ctl_preemptions(void)
+{
+	return atomic_load_explicit(&preemptions, memory_order_relaxed);
 }
 
 const uint32_t *sched_ctl_choices(size_t *n)

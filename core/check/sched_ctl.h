@@ -112,6 +112,8 @@ void sched_ctl_synchronize_readers(const char *what);
 /* The run used up max_steps: controlled threads should end their loops. */
 bool sched_ctl_expired(void);
 uint64_t sched_ctl_steps(void);
+/* Switches so far away from a thread that could have gone on. */
+uint64_t sched_ctl_preemptions(void);
 /* The choices so far (one per decision), and a hash of the trace. */
 const uint32_t *sched_ctl_choices(size_t *n);
 uint64_t sched_ctl_trace_hash(void);

@@ -44,7 +44,7 @@ static void print_found(const struct torture_config *cfg, const struct torture_r
 		printf("timeline (the threads' last events; times relative to the report):\n");
 		trace_print(res->timeline, res->nr_timeline, res->timeline_at_ns,
 			    res->timeline_report, cfg->subject->role_name, cfg->subject->place_name,
-			    stdout);
+			    cfg->sched != SCHED_OS, stdout);
 	}
 	torture_replay_cmdline(cfg, cfg->variants[0], cfg->models[0], replay, sizeof(replay));
 	printf("Replay: %s\n", replay);

@@ -257,7 +257,7 @@ static void print_problems(const struct torture_config *cfg, const struct tortur
 		fprintf(out, "  timeline of the threads' last events before the report:\n");
 		trace_print(res->timeline, res->nr_timeline, res->timeline_at_ns,
 			    res->timeline_report, cfg->subject->role_name, cfg->subject->place_name,
-			    out);
+			    cfg->sched != SCHED_OS, out);
 	}
 }
 
@@ -345,7 +345,8 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 
 		if (f) {
 			trace_print(res->timeline, res->nr_timeline, res->timeline_at_ns,
-				    res->timeline_report, s->role_name, s->place_name, f);
+				    res->timeline_report, s->role_name, s->place_name,
+				    cfg->sched != SCHED_OS, f);
 			fclose(f);
 			timeline = jtext(text);
 			free(text);

@@ -62,7 +62,7 @@ static void keep_timeline(struct torture_result *res, const char *report, const 
 	if (!the_ctx->cfg->timeline ||
 	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
 		return;
-	res->timeline_at_ns = sgt_now_ns();
+	res->timeline_at_ns = trace_now();
 	res->nr_timeline = trace_snapshot(the_ctx->rings, the_ctx->nthreads, focus,
 					  res->timeline);
 
@@ -355,7 +355,7 @@ static void setup(struct torture_run *ctx, int variant, int model)
 		snprintf(ctx->res->tsan_log, sizeof(ctx->res->tsan_log), "%s.%d", prefix,
 			 (int)getpid());
 	}
-	trace_enable(cfg->timeline);
+	trace_enable(cfg->timeline, cfg->sched != SCHED_OS);
 	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
 	sgt_set_hang_handler(on_hang);
 	sgt_fault_reset();

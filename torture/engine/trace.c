@@ -2,17 +2,26 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include <check/sched_ctl.h>
 #include <check/tsan.h>
 #include <check/wait.h>
 
 #include "trace.h"
 
-static atomic_bool trace_on;
+static atomic_bool trace_on, trace_logical;
 _Thread_local struct trace_ring *trace_my_ring;
 
-void trace_enable(bool on)
+void trace_enable(bool on, bool logical)
 {
 	atomic_store(&trace_on, on);
+	atomic_store(&trace_logical, logical);
+}
+
+uint64_t trace_now(void)
+{
+	/* Relaxed: set before the threads start (pthread_create orders it). */
+	return atomic_load_explicit(&trace_logical, memory_order_relaxed) ? sched_ctl_steps() :
+									    sgt_now_ns();
 }
 
 void trace_thread_start(struct trace_ring *ring, int role, int idx)
@@ -36,7 +45,8 @@ void __trace_event(int kind, const char *what, const void *obj, int dev)
 	 */
 	sgt_tsan_oracle_begin();
 	e = &r->ev[r->head % TRACE_RING];
-	e->ns = sgt_now_ns();
+	e->ns = trace_now();
+	e->preemptions = (uint32_t)sched_ctl_preemptions();
 	e->what = what;
 	e->obj = obj;
 	e->role = r->role;
@@ -51,7 +61,8 @@ void __trace_event(int kind, const char *what, const void *obj, int dev)
 
 static bool same_event(const struct trace_event *a, const struct trace_event *b)
 {
-	return a->ns == b->ns && a->what == b->what && a->role == b->role && a->idx == b->idx;
+	return a->ns == b->ns && a->what == b->what && a->role == b->role && a->idx == b->idx &&
+	       a->obj == b->obj;
 }
 
 static void insert_sorted(struct trace_event *out, int *n, const struct trace_event *e)
@@ -80,7 +91,7 @@ static void insert_sorted(struct trace_event *out, int *n, const struct trace_ev
 int trace_snapshot(struct trace_ring *const *rings, int nr_rings, const void *focus,
 		   struct trace_event *out)
 {
-	uint64_t now = sgt_now_ns();	/* what other threads did after the report is not its cause */
+	uint64_t now = trace_now();	/* what other threads did after the report is not its cause */
 	int n = 0;
 
 	sgt_tsan_oracle_begin();
@@ -115,23 +126,95 @@ static const char *const kind_verb[] = {
 	[TRACE_OP] = "", [TRACE_ENTER] = "enter ", [TRACE_EXIT] = "leave ", [TRACE_RESULT] = "-> ",
 };
 
-void trace_print(const struct trace_event *ev, int n, uint64_t at_ns, const char *report,
-		 const char *const *role_names, const char *place, FILE *out)
+static void event_text(const struct trace_event *e, const char *place, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s%s",
+			 kind_verb[(e->kind & ~TRACE_ROUTINE) < 4 ? e->kind & ~TRACE_ROUTINE : 0],
+			 e->what);
+
+	if (e->obj && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " obj %p", e->obj);
+	if (e->dev >= 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " %s%d", place, e->dev);
+}
+
+static void print_timed(const struct trace_event *ev, int n, uint64_t at_ns, const char *report,
+			const char *const *role_names, const char *place, FILE *out)
 {
 	for (int i = 0; i < n; i++) {
 		const struct trace_event *e = &ev[i];
 		double us = ((double)e->ns - (double)at_ns) / 1000.0;
-		char who[32];
+		char who[32], text[160];
 
 		snprintf(who, sizeof(who), "%s-%d", role_names[e->role], e->idx);
-		fprintf(out, "    %+10.1f us  %-12s %s%s", us, who,
-			kind_verb[(e->kind & ~TRACE_ROUTINE) < 4 ? e->kind & ~TRACE_ROUTINE : 0],
-			e->what);
-		if (e->obj)
-			fprintf(out, " obj %p", e->obj);
-		if (e->dev >= 0)
-			fprintf(out, " %s%d", place, e->dev);
-		fputc('\n', out);
+		event_text(e, place, text, sizeof(text));
+		fprintf(out, "    %+10.1f us  %-12s %s\n", us, who, text);
 	}
 	fprintf(out, "    %+10.1f us  %s\n", 0.0, report);
+}
+
+#define COLUMN	40	/* characters of one thread's column */
+
+/* The threads a snapshot shows, in role order: their column numbers. */
+static int columns(const struct trace_event *ev, int n, int *key, int max)
+{
+	int nr = 0;
+
+	for (int i = 0; i < n; i++) {
+		int k = ev[i].role * 256 + ev[i].idx, j = 0;
+
+		while (j < nr && key[j] != k)
+			j++;
+		if (j == nr && nr < max)
+			key[nr++] = k;
+	}
+	for (int i = 1; i < nr; i++)		/* insertion sort: a handful of threads */
+		for (int j = i; j > 0 && key[j - 1] > key[j]; j--) {
+			int t = key[j];
+
+			key[j] = key[j - 1];
+			key[j - 1] = t;
+		}
+	return nr;
+}
+
+static void print_steps(const struct trace_event *ev, int n, uint64_t at_step, const char *report,
+			const char *const *role_names, const char *place, FILE *out)
+{
+	int key[16], nr = columns(ev, n, key, 16);
+	uint32_t preempted = 0;
+
+	fprintf(out, "    %6s ", "step");
+	for (int c = 0; c < nr; c++) {
+		char who[32];
+
+		snprintf(who, sizeof(who), "%s-%d", role_names[key[c] / 256], key[c] % 256);
+		fprintf(out, " %-*s", c + 1 < nr ? COLUMN : 0, who);
+	}
+	fputc('\n', out);
+	for (int i = 0; i < n; i++) {
+		const struct trace_event *e = &ev[i];
+		int c = 0;
+		char text[160];
+
+		while (c < nr && key[c] != e->role * 256 + e->idx)
+			c++;
+		if (e->preemptions != preempted)	/* before the first event: the earlier ones */
+			fprintf(out, "    %6s  --- %u preemption%s ---\n", "", e->preemptions - preempted,
+				e->preemptions - preempted > 1 ? "s" : "");
+		preempted = e->preemptions;
+		event_text(e, place, text, sizeof(text));
+		fprintf(out, "    %6llu  %*s%-.*s\n", (unsigned long long)e->ns, c * (COLUMN + 1), "",
+			COLUMN, text);
+	}
+	fprintf(out, "    %6llu  %s\n", (unsigned long long)at_step, report);
+}
+
+void trace_print(const struct trace_event *ev, int n, uint64_t at_ns, const char *report,
+		 const char *const *role_names, const char *place, bool logical, FILE *out)
+{
+	if (logical)
+		print_steps(ev, n, at_ns, report, role_names, place, out);
+	else
+		print_timed(ev, n, at_ns, report, role_names, place, out);
 }

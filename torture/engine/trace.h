@@ -7,6 +7,8 @@
  * unbound, who dropped, who accessed.
  *
  * Off unless --timeline (repro and hunt turn it on): a clock read per event.
+ * Under a controlled schedule the clock is the schedule's step count (the
+ * same on every replay), and each event notes the preemptions so far.
  */
 #ifndef SGT_TORTURE_TRACE_H
 #define SGT_TORTURE_TRACE_H
@@ -33,11 +35,12 @@ enum trace_kind { TRACE_OP, TRACE_ENTER, TRACE_EXIT, TRACE_RESULT };
  * the same address.
  */
 struct trace_event {
-	uint64_t ns;
+	uint64_t ns;			/* or the schedule step, under a controlled schedule */
 	const char *what;
 	const void *obj;
 	signed char role, idx, dev;
 	unsigned char kind;
+	uint32_t preemptions;		/* controlled: the schedule's so far */
 };
 
 #define NOTABLE_RING	64	/* the last non-routine events, kept apart */
@@ -51,7 +54,10 @@ struct trace_ring {
 	signed char role, idx;
 };
 
-void trace_enable(bool on);
+/* on: keep events; logical: stamp them with schedule steps, not the clock. */
+void trace_enable(bool on, bool logical);
+/* The timeline's clock: ns, or the schedule step. */
+uint64_t trace_now(void);
 /* The calling role thread's ring (NULL: not traced). */
 void trace_thread_start(struct trace_ring *ring, int role, int idx);
 /* The calling thread's ring, NULL when not traced (checked inline: the accessors' hot loop). */
@@ -71,8 +77,12 @@ static inline void trace_event(int kind, const char *what, const void *obj, int 
  */
 int trace_snapshot(struct trace_ring *const *rings, int nr_rings, const void *focus,
 		   struct trace_event *out);
-/* Print a snapshot, times relative to the last event, with the report line last. */
+/*
+ * Print a snapshot with the report line last: times relative to the report,
+ * or under a controlled schedule (logical) numbered steps, one column per
+ * thread, each preemption marked.
+ */
 void trace_print(const struct trace_event *ev, int n, uint64_t at_ns, const char *report,
-		 const char *const *role_names, const char *place, FILE *out);
+		 const char *const *role_names, const char *place, bool logical, FILE *out);
 
 #endif /* SGT_TORTURE_TRACE_H */

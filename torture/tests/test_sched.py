@@ -321,7 +321,8 @@ def test_deadlock():
 
 def test_check_files():
     """check R3 reports two counterexamples: each has its own file, named by its
-    oracle, whose replay stops at that oracle; replaying writes no file."""
+    oracle, whose replay stops at that oracle and shows the interleaving in
+    numbered steps, a column per thread; replaying writes no file."""
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, doc = run_check(["R3"], tmp)
         found, other = doc and doc["first_found"], doc and doc["first_other_failure"]
@@ -337,10 +338,12 @@ def test_check_files():
                 fail(f"{e['file']}: oracle {oracle}, config {config}")
             rc, rout, rdoc = run_json(shlex.split(e["replay"]), tmp)
             r = rdoc["runs"][0]
+            # The interleaving: numbered steps, a column per thread, the preemption marked.
+            steps = re.search(r"^ +step +Accessors-0 +Revokers-0 +Freers-0$", rout, re.M)
             if rc != 1 or r["exit_reason"] != "found" or oracle not in r["violations"] or \
-                    "timeline" not in rout and not r.get("timeline"):
+                    not steps or not re.search(r"--- \d+ preemptions? ---", rout) or " us " in rout:
                 fail(f"replay {e['replay']}: exit {rc}, {r['exit_reason']}, "
-                     f"{sorted(r['violations'])}")
+                     f"{sorted(r['violations'])}:\n{rout[-2500:]}")
         after = sorted(f for f in os.listdir(tmp) if f != "r.json")
         if after != [f for f in before if f != "r.json"]:
             fail(f"a replay wrote files: {sorted(set(after) - set(before))}")
