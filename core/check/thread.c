@@ -61,8 +61,15 @@ void sgt_thread_dump(const struct sgt_thread *t, FILE *out)
 	/* Relaxed: diagnostics only. */
 	const char *op = atomic_load_explicit(&t->op, memory_order_relaxed);
 
-	fprintf(out, "  %s: op=%s, %d lock%s held\n", t->name, op ? op : "-",
+	/* Relaxed: diagnostics only. */
+	const char *waiting = atomic_load_explicit(&t->waiting_for, memory_order_relaxed);
+	const void *addr = atomic_load_explicit(&t->waiting_addr, memory_order_relaxed);
+
+	fprintf(out, "  %s: op=%s, %d lock%s held", t->name, op ? op : "-",
 		depth, depth == 1 ? "" : "s");
+	if (waiting)
+		fprintf(out, ", blocked on %s (%p)", waiting, addr);
+	fputc('\n', out);
 	for (int i = 0; i < depth && i < MAX_LOCK_DEPTH; i++)
 		fprintf(out, "    #%d %s (%p) taken at %s:%d %s()\n", i,
 			t->held_locks[i].name, t->held_locks[i].instance,

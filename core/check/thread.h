@@ -31,6 +31,9 @@ struct sgt_thread {
 	struct held_lock held_locks[MAX_LOCK_DEPTH];
 	int rcu_read_nesting;		/* owner only */
 	_Atomic(const char *) op;	/* current operation, for dumps */
+	/* What it sleeps on now (a lock's name, a condition), for dumps; NULL when running. */
+	_Atomic(const char *) waiting_for;
+	_Atomic(const void *) waiting_addr;
 	struct sgt_thread *next;	/* registry of started threads */
 };
 
@@ -51,7 +54,24 @@ static inline void sgt_thread_set_op(const char *op)
 	atomic_store_explicit(&sgt_current()->op, op, memory_order_relaxed);
 }
 
-/* Print every started thread: name, operation, held locks. */
+/*
+ * The calling thread sleeps on what (at addr) until sgt_thread_wait_end():
+ * the watchdog's dump says so, as the kernel's hung-task report does.
+ */
+static inline void sgt_thread_wait_begin(const char *what, const void *addr)
+{
+	/* Relaxed: read only for diagnostics; no data is published with it. */
+	atomic_store_explicit(&sgt_current()->waiting_addr, addr, memory_order_relaxed);
+	atomic_store_explicit(&sgt_current()->waiting_for, what, memory_order_relaxed);
+}
+
+static inline void sgt_thread_wait_end(void)
+{
+	/* Relaxed: as above. */
+	atomic_store_explicit(&sgt_current()->waiting_for, NULL, memory_order_relaxed);
+}
+
+/* Print every started thread: name, operation, what it waits for, held locks. */
 void sgt_thread_dump_all(FILE *out);
 void sgt_thread_dump(const struct sgt_thread *t, FILE *out);
 

@@ -103,7 +103,9 @@ void sgt_cond_wait(pthread_cond_t *cond, pthread_mutex_t *m, struct sgt_wait *w,
 		pthread_mutex_lock(m);
 	}
 	sgt_sched_point(SGT_SP_BLOCK, addr);
+	sgt_thread_wait_begin(what, addr);
 	pthread_cond_timedwait(cond, m, &ts);
+	sgt_thread_wait_end();
 }
 
 #define VAR_WAIT_BUCKETS 64

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <pthread.h>
 
+#include <check/thread.h>
 #include <kernel/rcu.h>
 #include <kernel/rcu_read.h>
 
@@ -68,7 +69,10 @@ void synchronize_rcu(void)
 	sgt_sched_point(SGT_SP_GRACE_PERIOD, &rcu_tsan_sync);
 	if (sched_ctl_active())
 		sched_ctl_synchronize_readers("an RCU grace period");	/* yield to readers */
-	else
+	else {
+		sgt_thread_wait_begin("an RCU grace period", NULL);
 		urcu_memb_synchronize_rcu();
+		sgt_thread_wait_end();
+	}
 	sgt_tsan_acquire(&rcu_tsan_sync);
 }

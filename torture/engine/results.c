@@ -251,7 +251,7 @@ static void print_problems(const struct torture_config *cfg, const struct tortur
 				res->first_violation[k]);
 	}
 	print_tsan(res, out);
-	if (res->exit_code == 3)
+	if (res->dump[0])	/* a watchdog's or a deadlock's, printed here only */
 		fprintf(out, "%s", res->dump);
 	if (res->nr_timeline || res->timeline_report[0]) {
 		fprintf(out, "  timeline of the threads' last events before the report:\n");

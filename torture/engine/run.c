@@ -176,7 +176,7 @@ static __attribute__((noreturn)) void watchdog_fire(const char *why)
 				sgt_thread_dump(the_ctx->threads[i].sgt, dump);
 		fclose(dump);
 	}
-	fprintf(stderr, "sgtorture: %s", res->dump);
+	/* The parent prints the dump with the result: once. */
 	snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog");
 	res->exit_code = 3;
 	res->finished = true;
@@ -300,7 +300,6 @@ static __attribute__((noreturn)) void on_deadlock(const char *positions)
 		      (unsigned long long)sched_ctl_steps());
 	sched_ctl_mark_failure();
 	snprintf(res->dump, sizeof(res->dump), "deadlock: no thread can run\n%s", positions);
-	fprintf(stderr, "sgtorture: %s", res->dump);
 	res->elapsed = (double)(sgt_now_ns() - the_ctx->start_ns) / 1e9;
 	torture_write_schedule(the_ctx->cfg, res);
 	torture_collect_tsan(res);

@@ -189,7 +189,8 @@ def test_bad_usage():
 
 def test_watchdog():
     """An accessor that hangs holding a resv: the watchdog stops the run, exit 3,
-    and the dump names the stuck thread, its operation and the lock it holds."""
+    and the dump, printed once, names the stuck thread, its operation and the lock
+    it holds."""
     # The hang comes at once, long before the 2 s watchdog: on a loaded machine a
     # later hang (0.5 s, with a 1 s watchdog) once lost to another thread's slow
     # wait, and the dump was taken before the accessor had hung.
@@ -209,6 +210,10 @@ def test_watchdog():
     check("Accessors-0: op=injected hang" in dump and "reservation_ww_class_mutex" in dump,
           f"dump does not show the stuck thread's operation and held lock:\n{dump}")
     check("Replay: " in out, "no Replay line")
+    # Printed once, by the parent with the result (what a sleeping thread waits for:
+    # core.test_mutex, deterministically).
+    check((out + err).count(dump.splitlines()[0]) == 1,
+          f"the dump is printed {(out + err).count(dump.splitlines()[0])} times")
 
 
 def test_json():

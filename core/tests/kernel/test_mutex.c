@@ -2,6 +2,9 @@
 /* struct mutex: exclusion, trylock, owner tracking, and the misuse it reports. */
 #include <kernel/mutex.h>
 #include <check/lockdep.h>
+#include <check/thread.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "../sgt_test.h"
 
@@ -92,12 +95,58 @@ static void test_guard_unlocks_on_every_return(void **state)
 	assert_no_violations();
 }
 
+struct blocked {
+	struct mutex *m;
+	struct sgt_thread *_Atomic self;
+};
+
+static void *lock_blocked(void *arg)
+{
+	struct blocked *b = arg;
+
+	atomic_store(&b->self, sgt_current());
+	mutex_lock(b->m);
+	mutex_unlock(b->m);
+	return NULL;
+}
+
+/* The watchdog's dump says what a sleeping thread waits for, as a hung-task report does. */
+static void test_dump_names_what_it_waits_for(void **state)
+{
+	struct blocked b = { 0 };
+	struct mutex m;
+	char *text = NULL, want[64];
+	size_t len;
+	pthread_t t;
+
+	mutex_init(&m);
+	b.m = &m;
+	mutex_lock(&m);
+	pthread_create(&t, NULL, lock_blocked, &b);
+	/* No clock: it sleeps on m (we hold it) until we see it does. */
+	while (!atomic_load(&b.self) ||
+	       !atomic_load_explicit(&atomic_load(&b.self)->waiting_for, memory_order_relaxed))
+		sched_yield();
+	FILE *f = open_memstream(&text, &len);
+	sgt_thread_dump(atomic_load(&b.self), f);
+	fclose(f);
+	mutex_unlock(&m);
+	pthread_join(t, NULL);
+	snprintf(want, sizeof(want), "(%p)", (void *)&m);
+	assert_non_null(strstr(text, ", blocked on "));
+	assert_non_null(strstr(text, want));
+	free(text);
+	mutex_destroy(&m);
+	assert_no_violations();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SGT_TEST(test_mutual_exclusion),
 		SGT_TEST(test_trylock_and_owner),
 		SGT_TEST(test_guard_unlocks_on_every_return),
+		SGT_TEST(test_dump_names_what_it_waits_for),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
