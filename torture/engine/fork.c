@@ -142,6 +142,7 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 	if (atomic_load(&res->found) && !strcmp(res->exit_reason, "completed"))
 		snprintf(res->exit_reason, sizeof(res->exit_reason), "found");
 	torture_symbolize_tsan(res);
+	torture_symbolize_crash(res);
 	if (!res->elapsed)	/* a watchdog exit or a crash did not time itself */
 		res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
 	if (!res->finished || WIFSIGNALED(status))

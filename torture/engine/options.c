@@ -40,6 +40,8 @@ const char torture_options_help[] =
 "  --no-fork             run in this process (one variant and model only; for gdb)\n"
 "  --inject-hang SECONDS make observer 0 hang holding a lock after SECONDS (tests the\n"
 "                        watchdog; default: 0, off)\n"
+"  --inject-crash SECONDS make observer 0 write through NULL after SECONDS (tests the\n"
+"                        crash report; default: 0, off)\n"
 "  --until ORACLE        stop the run when ORACLE first fires: a violation kind\n"
 "                        (use-after-free, page-count, ...) or tsan (default: never)\n"
 "  --until-match TEXT    with --until KIND: only a report whose text has TEXT; with\n"
@@ -404,7 +406,7 @@ enum {
 	OPT_JITTER, OPT_STAT_INTERVAL, OPT_WATCHDOG, OPT_JSON, OPT_QUIET, OPT_NO_FORK,
 	OPT_INJECT_HANG, OPT_HELP, OPT_UNTIL, OPT_TIMELINE, OPT_BUDGET, OPT_SEEDS, OPT_SCHED,
 	OPT_SCHED_DEPTH, OPT_SCHED_STEPS, OPT_SCHED_DIR, OPT_UNTIL_MATCH, OPT_SHARD, OPT_PROGRESS,
-	OPT_NO_SHRINK, OPT_OPS, OPT_PREEMPTIONS, OPT_EXPECT,
+	OPT_NO_SHRINK, OPT_OPS, OPT_PREEMPTIONS, OPT_EXPECT, OPT_INJECT_CRASH,
 };
 
 static const struct option engine_opts[] = {
@@ -416,6 +418,7 @@ static const struct option engine_opts[] = {
 	{ "watchdog", required_argument, 0, OPT_WATCHDOG }, { "json", required_argument, 0, OPT_JSON },
 	{ "quiet", no_argument, 0, OPT_QUIET }, { "no-fork", no_argument, 0, OPT_NO_FORK },
 	{ "inject-hang", required_argument, 0, OPT_INJECT_HANG },
+	{ "inject-crash", required_argument, 0, OPT_INJECT_CRASH },
 	{ "until", required_argument, 0, OPT_UNTIL }, { "timeline", no_argument, 0, OPT_TIMELINE },
 	{ "budget", required_argument, 0, OPT_BUDGET }, { "seeds", required_argument, 0, OPT_SEEDS },
 	{ "sched", required_argument, 0, OPT_SCHED },
@@ -470,6 +473,8 @@ static bool parse_engine_option(struct torture_config *cfg, int c, char *arg)
 	case OPT_QUIET: cfg->quiet = true; break;
 	case OPT_NO_FORK: cfg->no_fork = true; break;
 	case OPT_INJECT_HANG: cfg->inject_hang = torture_parse_double("--inject-hang", arg, 0,
+						3600, "a number of seconds from 0 to 3600"); break;
+	case OPT_INJECT_CRASH: cfg->inject_crash = torture_parse_double("--inject-crash", arg, 0,
 						3600, "a number of seconds from 0 to 3600"); break;
 	case OPT_UNTIL: cfg->stop_on = parse_oracle(arg); break;
 	case OPT_TIMELINE: cfg->timeline = true; break;
@@ -575,6 +580,8 @@ void torture_replay_cmdline(const struct torture_config *cfg, int variant, int m
 		ADD(" --watchdog %u", cfg->watchdog);
 	if (cfg->inject_hang > 0)
 		ADD(" --inject-hang %g", cfg->inject_hang);
+	if (cfg->inject_crash > 0)
+		ADD(" --inject-crash %g", cfg->inject_crash);
 	if (cfg->stop_on != SGT_ORACLE_NONE)
 		ADD(" --until %s", sgt_oracle_name(cfg->stop_on));
 	if (cfg->until_match)

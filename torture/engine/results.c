@@ -116,6 +116,25 @@ void torture_symbolize_tsan(struct torture_result *res)
 	}
 }
 
+void torture_symbolize_crash(struct torture_result *res)
+{
+	size_t used = 0, cap = sizeof(res->crash.text);
+
+	/* Frame 0 is the handler and 1 the signal trampoline: the crash is frame 2 on. */
+	for (int f = 2, shown = 0; f < res->crash.nr_pcs && used < cap; f++) {
+		char sym[200];
+
+		/*
+		 * Return addresses, which symbolize() steps back from; the
+		 * faulting frame's is the faulting instruction itself.
+		 */
+		if (!symbolize((char *)res->crash.pcs[f] + (f == 2), sym, sizeof(sym)))
+			continue;
+		used += (size_t)snprintf(res->crash.text + used, cap - used, "    #%d %s\n", shown++,
+					 sym);
+	}
+}
+
 void torture_check_tsan_frame(const struct torture_config *cfg, struct torture_result *res)
 {
 	int n = res->nr_tsan_unique;
@@ -251,6 +270,9 @@ static void print_problems(const struct torture_config *cfg, const struct tortur
 				res->first_violation[k]);
 	}
 	print_tsan(res, out);
+	if (res->crash.signal)
+		fprintf(out, "  crash: %s in %s:\n%s", sigabbrev_np(res->crash.signal) ?: "signal",
+			res->crash.thread, res->crash.text);
 	if (res->dump[0])	/* a watchdog's or a deadlock's, printed here only */
 		fprintf(out, "%s", res->dump);
 	if (res->nr_timeline || res->timeline_report[0]) {
@@ -386,6 +408,10 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 			 "first_at", res->tsan_first_ns / 1e9,
 			 "leaks", leaks_json(res),
 			 "watchdog_dump", jtext(res->dump), "timeline", timeline);
+	if (doc && res->crash.signal)
+		json_object_set_new(doc, "crash", json_pack("{s:s,s:s,s:o}", "signal",
+			sigabbrev_np(res->crash.signal) ?: "signal", "thread", res->crash.thread,
+			"stack", jtext(res->crash.text)));
 	if (doc && res->tsan_reports && res->tsan_log[0])
 		json_object_set_new(doc, "tsan_log", json_string(res->tsan_log));
 	if (doc && atomic_load(&res->found))

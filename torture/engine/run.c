@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -395,6 +396,52 @@ void torture_delay(struct torture_thread *t, uint32_t max_us)
 		usleep(us);
 }
 
+/* --inject-crash: the bug a crash report exists for, a write through NULL. */
+static __attribute__((noinline)) void inject_crash(void)
+{
+	sgt_thread_set_op("injected crash");
+	*(volatile int *)NULL = 1;
+}
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+/*
+ * A fatal signal in the child: the crashing thread's frames into the shared
+ * result (the parent symbolizes them), then the default action, so the
+ * parent still sees the signal.  backtrace() was called once at set-up, so
+ * here it allocates nothing.  A sanitizer's build keeps the sanitizer's
+ * own handler and report.
+ */
+static void on_crash(int sig)
+{
+	struct torture_result *res = the_ctx->res;
+	const char *name = sgt_current()->name;
+	size_t i;
+
+	res->crash.signal = sig;
+	for (i = 0; i + 1 < sizeof(res->crash.thread) && name[i]; i++)
+		res->crash.thread[i] = name[i];
+	res->crash.thread[i] = 0;
+	res->crash.nr_pcs = backtrace(res->crash.pcs, (int)(sizeof(res->crash.pcs) /
+							   sizeof(res->crash.pcs[0])));
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_crashes(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	void *warm[1];
+
+	backtrace(warm, 1);	/* loads libgcc's unwinder now, not in the handler */
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		signal(fatal[i], on_crash);
+}
+#else
+static void catch_crashes(void)
+{
+}
+#endif
+
 static void *role_thread(void *arg)
 {
 	struct torture_thread *t = arg;
@@ -415,6 +462,8 @@ static void *role_thread(void *arg)
 	     !(t->controlled && sched_ctl_expired()) &&
 	     !(ctx->cfg->ops && ops == ctx->cfg->ops); ops++) {
 		torture_stutter_wait(stop);
+		if (unlikely(t->crash_at_ns) && sgt_now_ns() >= t->crash_at_ns)
+			inject_crash();
 		sgt_thread_set_op(role);
 		ctx->subject->step(ctx->state, t);
 		atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
@@ -426,7 +475,7 @@ static void *role_thread(void *arg)
 	return NULL;
 }
 
-static void start_threads(struct torture_run *ctx, uint64_t hang_at_ns)
+static void start_threads(struct torture_run *ctx, uint64_t hang_at_ns, uint64_t crash_at_ns)
 {
 	int n = 0;
 
@@ -440,7 +489,10 @@ static void start_threads(struct torture_run *ctx, uint64_t hang_at_ns)
 			t->idx = i;
 			t->controlled = ctx->controlled;
 			if (r == ctx->subject->observer_role && i == 0)
+			{
 				t->hang_at_ns = hang_at_ns;
+				t->crash_at_ns = crash_at_ns;
+			}
 			torture_random_init(&t->rng, ctx->cfg->seed, (uint64_t)n);
 			pthread_create(&t->tid, NULL, role_thread, t);
 		}
@@ -542,6 +594,7 @@ int torture_run(const struct torture_config *cfg, int variant, int model,
 	the_ctx = &ctx;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	catch_crashes();
 	setup(&ctx, variant, model);
 	/* Under a controlled scheduler the schedule is the jitter. */
 	torture_hook_install(res, ctx.controlled ? 0 : cfg->jitter, cfg->seed,
@@ -549,7 +602,8 @@ int torture_run(const struct torture_config *cfg, int variant, int model,
 	start = ctx.start_ns = res->start_ns = sgt_now_ns();
 	if (ctx.controlled)
 		sched_start(&ctx);
-	start_threads(&ctx, cfg->inject_hang > 0 ? start + (uint64_t)(cfg->inject_hang * 1e9) : 0);
+	start_threads(&ctx, cfg->inject_hang > 0 ? start + (uint64_t)(cfg->inject_hang * 1e9) : 0,
+		      cfg->inject_crash > 0 ? start + (uint64_t)(cfg->inject_crash * 1e9) : 0);
 	if (ctx.controlled)
 		sched_ctl_start();
 	control(&ctx, start);

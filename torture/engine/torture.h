@@ -58,7 +58,7 @@ struct torture_config {
 	int *models;
 	int nr_models;
 	int threads[TORTURE_MAX_ROLES];
-	double duration, stutter, stat_interval, jitter, inject_hang;
+	double duration, stutter, stat_interval, jitter, inject_hang, inject_crash;
 	unsigned int watchdog;			/* seconds without progress */
 	uint64_t seed;
 	const char *faults[MAX_FAULTS];
@@ -144,6 +144,13 @@ struct torture_result {
 	int exit_code;			/* 0 clean, 1 failure, 3 watchdog */
 	char dump[4096];		/* the watchdog's thread dump */
 	char tsan_log[400];		/* TSan's raw reports of this run (tsan build) */
+	/* A crash (a fatal signal in the child): who, which signal, its frames raw, then symbolized. */
+	struct {
+		char thread[32];
+		int signal, nr_pcs;
+		void *pcs[24];
+		char text[1536];
+	} crash;
 	/* Times since the start of the run, 0 when it never happened. */
 	uint64_t first_ns[SGT_V_NR], tsan_first_ns;
 	uint64_t start_ns;		/* the child's sgt_now_ns() at the start */
@@ -171,6 +178,8 @@ void torture_result_leak(struct torture_result *res, const char *what, long coun
  */
 void torture_collect_tsan(struct torture_result *res);
 void torture_symbolize_tsan(struct torture_result *res);
+/* In the parent: the crash's frames, symbolized into res->crash.text. */
+void torture_symbolize_crash(struct torture_result *res);
 /* In the parent, while the child runs: has a report shown cfg->tsan_frame? Then stop it. */
 void torture_check_tsan_frame(const struct torture_config *cfg, struct torture_result *res);
 /*
@@ -204,6 +213,7 @@ struct torture_thread {
 	struct trace_ring ring;		/* its last events, for the timeline */
 	bool controlled;		/* --sched other than os */
 	uint64_t hang_at_ns;		/* --inject-hang: when thread 0 of the observers hangs */
+	uint64_t crash_at_ns;		/* --inject-crash: when it writes through NULL */
 };
 
 /* One operation done (failed: it failed); grading an outcome counts one. */

@@ -216,6 +216,24 @@ def test_watchdog():
           f"the dump is printed {(out + err).count(dump.splitlines()[0])} times")
 
 
+def test_crash():
+    """A crash (an injected write through NULL) is a CRASH verdict; outside the
+    sanitizer builds, whose own handler reports it, the result names the
+    crashing thread and gives its symbolized stack, from the faulting function."""
+    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-crash", "0.01",
+                                  "--duration", "30", "--seed", "3", "--quiet")
+    run = doc["runs"][0]
+    check(rc == 1 and run["exit_reason"].startswith("crash-"),
+          f"exit {rc}, {run['exit_reason']}", run)
+    if BUILD != "default":
+        return
+    crash = run.get("crash")
+    check(crash and crash["signal"] == "SEGV" and crash["thread"] == "Accessors-0" and
+          crash["stack"].lstrip().startswith("#0 inject_crash run.c:"),
+          f"crash report: {crash}", run)
+    check("  crash: SEGV in Accessors-0:" in out, f"no crash report in the output:\n{out[-1500:]}")
+
+
 def test_json():
     """The JSON holds the configuration, seed, per-role counts, violations by kind
     with their first message, TSan count, duration and exit reason, for a failing
@@ -268,6 +286,7 @@ TESTS = {
     "known_bad_variant": test_known_bad_variant,
     "bad_usage": test_bad_usage,
     "watchdog": test_watchdog,
+    "crash": test_crash,
     "json": test_json,
 }
 for s in registry(SGTORTURE)["strategies"]:
