@@ -34,3 +34,14 @@ sgt_shard_count() {
   for ((k = 0; k < n; k++)); do [ $((k % m)) -eq $((i - 1)) ] && c=$((c + 1)); done
   echo $c
 }
+
+# sgt_build_if_stale PRESET: setup and build only when build/PRESET's sgtorture
+# is missing or older than a source or build file (quiet when it is current).
+sgt_build_if_stale() {
+  local bin=build/$1/torture/sgtorture
+  if [ -x "$bin" ] && [ -z "$(find core torture bench cmake CMakeLists.txt CMakePresets.json \
+      -newer "$bin" -type f -print -quit)" ]; then
+    return 0
+  fi
+  ./scripts/setup >/dev/null && sgt_build "$1" >/dev/null
+}

@@ -234,6 +234,20 @@ def test_crash():
     check("  crash: SEGV in Accessors-0:" in out, f"no crash report in the output:\n{out[-1500:]}")
 
 
+def test_scripts_repro():
+    """scripts/repro takes a reported race's id as well as a hazard's, and names
+    every accepted id for an unknown one (exit 2)."""
+    if BUILD != "default":
+        return
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    p = subprocess.run([os.path.join(root, "scripts", "repro"), "X9"], capture_output=True,
+                       text=True, timeout=600)
+    names = [e["name"] for e in registry(SGTORTURE)["hazards"] +
+             registry(SGTORTURE)["reported_races"]]
+    check(p.returncode == 2 and "unknown id 'X9'" in p.stderr and " ".join(names) in p.stderr,
+          f"exit {p.returncode}: {p.stderr}")
+
+
 def test_json():
     """The JSON holds the configuration, seed, per-role counts, violations by kind
     with their first message, TSan count, duration and exit reason, for a failing
@@ -287,6 +301,7 @@ TESTS = {
     "bad_usage": test_bad_usage,
     "watchdog": test_watchdog,
     "crash": test_crash,
+    "scripts_repro": test_scripts_repro,
     "json": test_json,
 }
 for s in registry(SGTORTURE)["strategies"]:
