@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "sgtable_subject.h"
 #include "state.h"
 
 /* "H3 H6 H7": the hazards in a SGTABLE_HAZ() mask. */
@@ -167,9 +168,38 @@ static void list_reports(FILE *out)
 	}
 }
 
+static void list_roles(FILE *out)
+{
+	fprintf(out, "\nroles (--threads ROLE=N,...):\n");
+	for (int r = 0; r < SGTABLE_NR_ROLES; r++)
+		fprintf(out, "  %-10s %d by default: %s\n", sgtable_role_option[r],
+			sgtable_subject.role_default[r], sgtable_role_help[r]);
+}
+
+/* Every outcome an accessor can observe and the grade each port gives it. */
+static void list_outcomes(FILE *out)
+{
+	fprintf(out, "\noutcomes, graded by each port (-: ungraded, fails a run):\n  %-26s", "");
+	for (int i = 0; sgtable_strategies[i]; i++)
+		fprintf(out, " %-*s", sgtable_strategies[i + 1] ? 13 : 0, sgtable_strategies[i]->name);
+	fputc('\n', out);
+	for (int o = 0; o < SGTABLE_OUT_NR; o++) {
+		fprintf(out, "  %-26s", sgtable_outcome_name[o]);
+		for (int i = 0; sgtable_strategies[i]; i++) {
+			enum sgt_grade g = sgtable_strategies[i]->outcomes[o];
+
+			fprintf(out, " %-*s", sgtable_strategies[i + 1] ? 13 : 0,
+				g == SGT_UNGRADED ? "-" : sgt_grade_name(g));
+		}
+		fputc('\n', out);
+	}
+}
+
 void sgtable_list(FILE *out)
 {
 	list_strategies(out);
+	list_roles(out);
+	list_outcomes(out);
 	list_hazards(out);
 	list_reports(out);
 	fprintf(out, "\ndevres models (--devres-model):\n");

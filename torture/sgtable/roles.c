@@ -12,6 +12,7 @@
 #include <kernel/dma_map.h>
 #include <check/wait.h>
 
+#include "sgtable_subject.h"
 #include "state.h"
 
 SGT_WINDOW_DEFINE(access_window, "access",
@@ -266,6 +267,17 @@ static void freer_step(struct torture_thread *t)
 	trace_event(TRACE_OP, "last put returned", obj, -1);
 	torture_count_op(t, false);
 }
+
+const char *const sgtable_role_help[SGTABLE_NR_ROLES] = {
+	[SGTABLE_CREATOR] = "make an object (own resv, a parent's, or an import) and swap it into "
+			    "a pool slot; put what was there, maybe the last reference",
+	[SGTABLE_ACCESSOR] = "take an object, enter the device's bound scope, sg_table(), check "
+			     "every entry is mapped for the device, touch every page",
+	[SGTABLE_REVOKER] = "unbind a device (its devres released, no mapping may outlive it) "
+			    "and bind it again",
+	[SGTABLE_FREER] = "take an object out of the pool, populate its table, and put the last "
+			  "reference while unbinds race",
+};
 
 static void (*const role_step[SGTABLE_NR_ROLES])(struct torture_thread *) = {
 	[SGTABLE_CREATOR] = creator_step,

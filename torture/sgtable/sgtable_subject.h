@@ -6,5 +6,7 @@
 #include "../engine/subject.h"
 
 extern const struct torture_subject sgtable_subject;
+/* What one iteration of each role does, for `list` (roles.c, beside the steps). */
+extern const char *const sgtable_role_help[];
 
 #endif /* SGT_TORTURE_SGTABLE_SUBJECT_H */

@@ -248,6 +248,20 @@ def test_scripts_repro():
           f"exit {p.returncode}: {p.stderr}")
 
 
+def test_list_text():
+    """The text `list` shows every registry the docs say: strategies, roles,
+    outcomes with each port's grade, hazards, reported races, Devres models."""
+    out = subprocess.run([SGTORTURE, "list"], capture_output=True, text=True, check=True).stdout
+    reg = registry(SGTORTURE)
+    for section in ("strategies (", "roles (", "outcomes, graded", "hazards (",
+                    "devres models ("):
+        check(section in out, f"no section '{section}' in list:\n{out[:2000]}")
+    for name in ([s["name"] for s in reg["strategies"]] + reg["roles"] + reg["outcomes"] +
+                 [h["name"] for h in reg["hazards"]] + [r["name"] for r in reg["reported_races"]] +
+                 [m["name"] for m in reg["devres_models"]]):
+        check(name in out, f"list does not show {name!r}")
+
+
 def test_json():
     """The JSON holds the configuration, seed, per-role counts, violations by kind
     with their first message, TSan count, duration and exit reason, for a failing
@@ -302,6 +316,7 @@ TESTS = {
     "watchdog": test_watchdog,
     "crash": test_crash,
     "scripts_repro": test_scripts_repro,
+    "list_text": test_list_text,
     "json": test_json,
 }
 for s in registry(SGTORTURE)["strategies"]:
