@@ -200,14 +200,15 @@ void torture_end_of_test(const struct torture_config *cfg, const struct torture_
 	torture_replay_cmdline(cfg, res->variant_index, res->model_index, replay, sizeof(replay));
 	printf("End of test: %s: %s exit=%s\n", res->exit_code ? "FAILURE" : "SUCCESS",
 	       replay + strlen(cfg->argv0) + 1, res->exit_reason);
-	if (cfg->sched != SCHED_OS)
+
+	if (cfg->sched != SCHED_OS && !cfg->quiet)
 		printf("Schedule: %s, %llu steps, trace %016llx%s%s\n", sched_policy_name[cfg->sched],
 		       (unsigned long long)res->sched_steps, (unsigned long long)res->sched_hash,
 		       res->sched_file[0] ? ", kept in " : "", res->sched_file);
 	if (!res->exit_code || cfg->sched == SCHED_REPLAY)
 		return;		/* a replay's command is the one just run */
 	printf("Replay: %s%s\n", replay, cfg->timeline ? "" : " --timeline");
-	if (res->sched_file[0]) {
+	if (res->sched_file[0] && !cfg->quiet) {	/* --quiet: a failure's one replay */
 		torture_replay_schedule_cmd(cfg, res->sched_file, sched, sizeof(sched));
 		printf("Replay schedule: %s\n", sched);
 	}

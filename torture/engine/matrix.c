@@ -135,7 +135,7 @@ static int run_main(struct torture_config *cfg)
 		if (res[i]->exit_code)	/* a failing controlled run: its schedule is reported */
 			torture_keep_schedule(cfg, res[i], torture_failure_oracle(cfg, res[i]));
 		progress_end(cfg, &prog, res[i]);
-		if (!cfg->quiet || res[i]->exit_code)
+		if (!cfg->quiet)	/* --quiet: the End of test line and the verdict table */
 			torture_print_result(cfg, res[i], stdout);
 		torture_end_of_test(cfg, res[i]);
 		verdict = worse(verdict, res[i]->exit_code);

@@ -38,11 +38,11 @@ def run(args, timeout=120):
     return p.returncode, p.stdout, p.stderr
 
 
-def run_json(args, tmp):
+def run_json(args, tmp, quiet=True):
     path = os.path.join(tmp, "r.json")
     if os.path.exists(path):
         os.unlink(path)
-    rc, out, err = run(args + ["--json", path, "--quiet"])
+    rc, out, err = run(args + ["--json", path] + (["--quiet"] if quiet else []))
     doc = json.load(open(path)) if os.path.exists(path) else None
     return rc, out, doc
 
@@ -336,7 +336,7 @@ def test_check_files():
             config = open(e["file"]).read().splitlines()[2]
             if f"--until {oracle} " not in config or e["replay"] not in out:
                 fail(f"{e['file']}: oracle {oracle}, config {config}")
-            rc, rout, rdoc = run_json(shlex.split(e["replay"]), tmp)
+            rc, rout, rdoc = run_json(shlex.split(e["replay"]), tmp, quiet=False)
             r = rdoc["runs"][0]
             # The interleaving: numbered steps, a column per thread, the preemption marked.
             steps = re.search(r"^ +step +Accessors-0 +Revokers-0 +Freers-0$", rout, re.M)

@@ -197,7 +197,7 @@ def test_watchdog():
     t0 = time.monotonic()
     rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-hang", "0.01",
                                   "--watchdog", "2", "--duration", "60", "--seed", "3",
-                                  "--quiet")
+                                  "--stat-interval", "0")
     check(rc == 3, f"exit {rc}, expected 3\n{err[-1000:]}")
     check(time.monotonic() - t0 < 30, "the watchdog took longer than 30 s")
     run = doc["runs"][0]
@@ -231,6 +231,8 @@ def test_crash():
     check(crash and crash["signal"] == "SEGV" and crash["thread"] == "Accessors-0" and
           crash["stack"].lstrip().startswith("#0 inject_crash run.c:"),
           f"crash report: {crash}", run)
+    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-crash", "0.01",
+                                  "--duration", "30", "--seed", "3", "--stat-interval", "0")
     check("  crash: SEGV in Accessors-0:" in out, f"no crash report in the output:\n{out[-1500:]}")
 
 
@@ -260,6 +262,24 @@ def test_list_text():
                  [h["name"] for h in reg["hazards"]] + [r["name"] for r in reg["reported_races"]] +
                  [m["name"] for m in reg["devres_models"]]):
         check(name in out, f"list does not show {name!r}")
+
+
+def test_quiet():
+    """--quiet prints one line a run (End of test), a failure's Replay line and the
+    verdict table: no outcome tables or reports, which --json holds."""
+    rc, out, err, doc = sgtorture("--strategy", "v19,fixed", "--devres-model", "all",
+                                  *CONTROLLED, "--sched-steps", "2000", "--seed", "1", "--quiet")
+    runs = len(doc["runs"])
+    ends = [l for l in out.splitlines() if l.startswith("End of test: ")]
+    rest = [l for l in out.splitlines() if not l.startswith("End of test: ")]
+    check(rc == 1 and len(ends) == runs, f"exit {rc}, {len(ends)} End of test lines for {runs}")
+    failed = sum(r["failed"] for r in doc["runs"])
+    replays = [l for l in rest if l.startswith("Replay: ")]
+    table = [l for l in rest if not l.startswith("Replay: ")]
+    check(len(replays) == failed, f"{len(replays)} Replay lines for {failed} failed runs")
+    check(len(table) <= runs + 6 and not any(l.startswith(("  observed", "  violation",
+                                                           "Schedule:")) for l in table),
+          f"more than the verdict table:\n{out[-3000:]}")
 
 
 def test_json():
@@ -317,6 +337,7 @@ TESTS = {
     "crash": test_crash,
     "scripts_repro": test_scripts_repro,
     "list_text": test_list_text,
+    "quiet": test_quiet,
     "json": test_json,
 }
 for s in registry(SGTORTURE)["strategies"]:
