@@ -80,23 +80,38 @@ static void progress_start(const struct torture_config *cfg, struct progress *p,
 			cfg->progress_total, r->variant, r->model);
 }
 
+/*
+ * Seconds left: this process's runs at their own pace, then the steps after
+ * them as the caller expects (steps of other kinds take other times: a
+ * benchmark step is not a 2-second run).
+ */
+static double progress_left(const struct torture_config *cfg, const struct progress *p,
+			    double elapsed, int nr_runs)
+{
+	int done = cfg->progress_done + p->step, left = cfg->progress_total - done;
+	double mine = (double)(sgt_now_ns() - p->start_ns) / 1e9 / p->step;
+
+	if (cfg->progress_after < 0)
+		return left > 0 ? elapsed / done * left : 0.0;
+	return mine * (nr_runs - p->step) + cfg->progress_after;
+}
+
 static void progress_end(const struct torture_config *cfg, struct progress *p,
-			 const struct torture_result *r)
+			 const struct torture_result *r, int nr_runs)
 {
 	double elapsed = (double)(sgt_now_ns() - p->start_ns) / 1e9 + cfg->progress_before;
-	int done = cfg->progress_done + p->step, left = cfg->progress_total - done;
 
 	if (!cfg->progress_total)
 		return;
 	fprintf(stderr, "[%d/%d] %s/%s %s %.1f s (elapsed %.0f s, about %.0f s left)\n",
 		cfg->progress_done + p->step, cfg->progress_total, r->variant, r->model,
 		verdict_of(r), (double)(sgt_now_ns() - p->run_ns) / 1e9, elapsed,
-		left > 0 ? elapsed / done * left : 0.0);
+		progress_left(cfg, p, elapsed, nr_runs));
 }
 
 static int run_main(struct torture_config *cfg)
 {
-	int nr = cfg->nr_variants * cfg->nr_models, verdict = 0;
+	int nr = cfg->nr_variants * cfg->nr_models, verdict = 0, mine = 0;
 	const char *starts = getenv("SGT_PROGRESS_STARTS");
 	struct progress prog = {
 		.start_ns = sgt_now_ns(),
@@ -119,6 +134,8 @@ static int run_main(struct torture_config *cfg)
 		snprintf(res[i]->model, sizeof(res[i]->model), "%s",
 			 cfg->subject->model_name(res[i]->model_index));
 	}
+	for (int i = 0; i < nr; i++)
+		mine += torture_in_shard(cfg, i);
 	for (int i = 0; i < nr && !torture_interrupted(); i++) {
 		if (!torture_in_shard(cfg, i)) {
 			snprintf(res[i]->exit_reason, sizeof(res[i]->exit_reason), "other-shard");
@@ -134,7 +151,7 @@ static int run_main(struct torture_config *cfg)
 		}
 		if (res[i]->exit_code)	/* a failing controlled run: its schedule is reported */
 			torture_keep_schedule(cfg, res[i], torture_failure_oracle(cfg, res[i]));
-		progress_end(cfg, &prog, res[i]);
+		progress_end(cfg, &prog, res[i], mine);
 		if (!cfg->quiet)	/* --quiet: the End of test line and the verdict table */
 			torture_print_result(cfg, res[i], stdout);
 		torture_end_of_test(cfg, res[i]);

@@ -186,18 +186,27 @@ static void parse_shard(struct torture_config *cfg, const char *arg)
 	cfg->nr_shards = n;
 }
 
+/*
+ * --progress DONE/TOTAL[@SECONDS[+AFTER]]: this process's runs are steps
+ * DONE+1.. of TOTAL, SECONDS have gone, and the steps after its runs are
+ * expected to take AFTER seconds (the caller weighs them by kind).
+ */
 static void parse_progress(struct torture_config *cfg, const char *arg)
 {
-	int done, total, before = 0, used = 0, more = 0;
+	int done, total, before = 0, after = -1, used = 0, more = 0, more2 = 0;
 
 	if (sscanf(arg, "%d/%d%n", &done, &total, &used) != 2 ||
 	    (arg[used] == '@' && sscanf(arg + used, "@%d%n", &before, &more) != 1) ||
-	    arg[used + more] || total < 1 || total > 1000000 || done < 0 || done >= total || before < 0)
-		torture_usage_error("--progress '%s': accepted is DONE/TOTAL[@SECONDS] with "
+	    (arg[used + more] == '+' &&
+	     sscanf(arg + used + more, "+%d%n", &after, &more2) != 1) ||
+	    arg[used + more + more2] || total < 1 || total > 1000000 || done < 0 ||
+	    done >= total || before < 0 || (more2 && after < 0))
+		torture_usage_error("--progress '%s': accepted is DONE/TOTAL[@SECONDS[+AFTER]] with "
 				    "0 <= DONE < TOTAL", arg);
 	cfg->progress_done = done;
 	cfg->progress_total = total;
 	cfg->progress_before = before;
+	cfg->progress_after = after;
 }
 
 static void need_scenario(const struct torture_config *cfg, const char *opt)

@@ -51,8 +51,12 @@ struct torture_config {
 	char sched_pending[320];	/* where the child writes one; "" writes none */
 	bool shrink;			/* explore: shrink the first failing schedule */
 	int shard, nr_shards;		/* --shard I/N: this process runs part I of N */
-	/* --progress DONE/TOTAL: number this process's runs on from DONE of TOTAL steps. */
-	int progress_done, progress_total, progress_before;
+	/*
+	 * --progress DONE/TOTAL@SECONDS+AFTER: number this process's runs on
+	 * from DONE of TOTAL steps; AFTER: the seconds expected of the steps
+	 * after them (-1: estimate those from this process's runs too).
+	 */
+	int progress_done, progress_total, progress_before, progress_after;
 	int *variants;			/* indices into the subject's variants */
 	int nr_variants;
 	int *models;
