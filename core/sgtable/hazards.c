@@ -80,7 +80,8 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  .sched_oracle = SGT_V_USE_AFTER_FREE,
 			  .timeline = { "revoke-grace-period", "last put", "object freed" } } ),
 	HAZARD(H8, "unlocked read of the plain sgt_res field (v12's owned SGTable deref) "
-	       "without acquire/release", "v12 ported literally", "data race (TSan)", true,
+	       "without acquire/release", "v12 ported literally",
+	       "data race in v12_owned_deref (TSan only)", true,
 	       .obj_flag = SGTABLE_HAZ(H8),
 	       .repro = { .strategy = "v12", .model = DEVRES_6_17, .threads = ROLES(1, 2, 1, 0),
 			  .objects = 4, .devices = 1, .jitter = 0.3, .oracle = SGT_ORACLE_TSAN,
@@ -88,14 +89,17 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  .check_ops = 8, .check_seed = 1 } ),
 	HAZARD(H9, "SetOnce used without a serialising lock: a loser sees empty while the "
 	       "winner is in state 1 and creates a second sgt",
-	       "SetOnce misuse (v19 without sgt_lock)", "page-count / mapping invariant", true,
+	       "SetOnce misuse (v19 without sgt_lock)",
+	       "data race in set_once_populate (TSan); use-after-unmap under controlled schedules",
+	       true,
 	       .obj_flag = SGTABLE_HAZ(H9),
 	       .repro = { .strategy = "v19", .model = DEVRES_6_17, .threads = ROLES(1, 2, 0, 0),
 			  .objects = 4, .devices = 1, .jitter = 0.1, .oracle = SGT_ORACLE_TSAN,
 			  .tsan_frame = "set_once_populate", .sched_oracle = SGT_V_USE_AFTER_UNMAP } ),
 	HAZARD(H10, "revoke without a grace period: a reader inside try_access uses the "
 	       "payload while it is destroyed", "Revocable misuse (devres release)",
-	       "data race (TSan) / use-after-free", true, .release_nosync = true,
+	       "data race in access_owned (TSan); use-after-unmap of a freed table under "
+	       "controlled schedules", true, .release_nosync = true,
 	       .repro = { .strategy = "v12", .model = DEVRES_6_17, .threads = ROLES(1, 2, 1, 0),
 			  .objects = 4, .devices = 1, .jitter = 0.1, .oracle = SGT_ORACLE_TSAN,
 			  .tsan_frame = "access_owned", .sched_oracle = SGT_V_USE_AFTER_UNMAP,
