@@ -182,10 +182,37 @@ const char *torture_expect_label(const struct torture_config *cfg)
 	return torture_expects_clean(cfg) ? "declared clean" : "a port carrying hazards";
 }
 
+/*
+ * The raw TSan log of the last controlled attempt, removed by the next one
+ * unless torture_keep_schedule() kept it with its schedule: check and
+ * explore run thousands of schedules and report two.
+ */
+static char pending_tsan_log[sizeof(((struct torture_result *)0)->tsan_log)];
+
+void torture_keep_tsan_log(const char *path)
+{
+	if (!strcmp(path, pending_tsan_log))
+		pending_tsan_log[0] = 0;
+}
+
+static void remove_pending_tsan_log(void)
+{
+	if (pending_tsan_log[0])
+		unlink(pending_tsan_log);
+	pending_tsan_log[0] = 0;
+}
+
 bool torture_attempt(struct torture_config *cfg, struct torture_result *res)
 {
+	static bool registered;
+
+	if (!registered)
+		registered = !atexit(remove_pending_tsan_log);	/* the last attempt's too */
+	remove_pending_tsan_log();
 	memset(res, 0, sizeof(*res));
 	torture_run_forked(cfg, cfg->variants[0], cfg->models[0], res);
+	if (cfg->sched != SCHED_OS && res->tsan_reports)
+		snprintf(pending_tsan_log, sizeof(pending_tsan_log), "%s", res->tsan_log);
 	return atomic_load(&res->found);
 }
 

@@ -158,6 +158,8 @@ bool torture_keep_schedule(const struct torture_config *cfg, struct torture_resu
 		ok = false;
 	free(s.choices);
 	snprintf(res->sched_file, sizeof(res->sched_file), "%s", ok ? path : "");
+	if (ok && res->tsan_reports)
+		torture_keep_tsan_log(res->tsan_log);	/* the schedule's raw reports stay too */
 	return ok;
 }
 

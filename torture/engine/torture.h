@@ -237,6 +237,8 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 /* Room for a controlled run's decisions, shared with the child (check, explore's shrink). */
 struct sched_ctl_trace *torture_trace_map(void);
 void torture_trace_unmap(struct sched_ctl_trace *t);
+/* A controlled attempt's TSan log to keep (with its kept schedule), not to remove. */
+void torture_keep_tsan_log(const char *path);
 /* One run of cfg's first variant and model, forked: did the stop_on oracle fire? */
 bool torture_attempt(struct torture_config *cfg, struct torture_result *res);
 /* Is the i-th run (or seed) of a matrix this shard's?  Round robin, so parts stay even. */
