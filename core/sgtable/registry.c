@@ -5,6 +5,7 @@
  * tables, the per-strategy tests and benchmarks -- reads it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <check/names.h>
@@ -46,6 +47,17 @@ const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name)
 		if (!strcmp(sgtable_strategies[i]->name, name))
 			return sgtable_strategies[i];
 	return NULL;
+}
+
+int sgtable_strategy_index(const char *name)
+{
+	for (int i = 0; sgtable_strategies[i]; i++)
+		if (!strcmp(sgtable_strategies[i]->name, name))
+			return i;
+	/* A table naming a port the registry lacks: never run another in its place. */
+	fprintf(stderr, "sgtable: no strategy '%s' in the registry (accepted: %s)\n", name,
+		sgtable_strategy_names());
+	abort();
 }
 
 static const char *strategy_name(int i)

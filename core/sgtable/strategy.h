@@ -19,6 +19,8 @@
 /* Hazard ids of the catalogue (docs/hazards.md), as bits. */
 enum sgtable_hazard_id { H1 = 1, H2, H3, H4, H5, H6, H7, H8, H9, H10, SGTABLE_NR_HAZARDS = H10 };
 #define SGTABLE_HAZ(h)	(1u << (h))
+/* Every hazard is a bit of an unsigned int (inherent, variants, hazards). */
+_Static_assert(SGTABLE_NR_HAZARDS < 8 * sizeof(unsigned int), "hazards fit their bit mask");
 
 struct sgtable_object;
 
@@ -118,6 +120,8 @@ extern const struct sgtable_strategy_ops *const sgtable_strategies[];	/* NULL-te
 extern const int sgtable_nr_strategies;
 
 const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name);
+/* The registry index of a name another table holds: aborts, naming it, if there is none. */
+int sgtable_strategy_index(const char *name);
 /* -EINVAL and one line naming the bad name and the accepted ones. */
 int sgtable_strategy_parse(const char *name, const struct sgtable_strategy_ops **ops,
 		       char *err, size_t len);

@@ -154,13 +154,12 @@ static json_t *config_json(const struct torture_config *cfg)
 
 /* --- scenarios: the hazard catalogue ---------------------------------------------- */
 
-static int strategy_index(const char *name)
-{
-	for (int v = 0; v < sgtable_nr_strategies; v++)
-		if (!strcmp(sgtable_strategies[v]->name, name))
-			return v;
-	return 0;
-}
+/* The engine's tables are sized by its own limits: the subject must fit them. */
+_Static_assert(SGTABLE_NR_ROLES <= TORTURE_MAX_ROLES, "roles fit the engine's threads[]");
+_Static_assert(SGTABLE_OUT_NR <= TORTURE_MAX_OUTCOMES, "outcomes fit the engine's counts");
+_Static_assert(sizeof(((struct sgtable_repro *)0)->threads) <=
+	       sizeof(((struct torture_config *)0)->threads),
+	       "a scenario's threads[] is copied into the configuration's");
 
 /*
  * What a hazard's repro and a reported race set alike: one port on one
@@ -170,7 +169,7 @@ static int strategy_index(const char *name)
 #define SCENARIO_SET(cfg, name, r, model)					\
 	do {									\
 		(cfg)->scenario = (name);					\
-		(cfg)->variants[0] = strategy_index((r)->strategy);		\
+		(cfg)->variants[0] = sgtable_strategy_index((r)->strategy);		\
 		(cfg)->nr_variants = 1;						\
 		(cfg)->models[0] = (model);					\
 		(cfg)->nr_models = 1;						\

@@ -12,6 +12,10 @@
 #include <check/sched.h>
 #include <check/wait.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "strategy_fixture.h"
 
 static void test_populate_once(void **state)
@@ -320,6 +324,25 @@ static void test_hazard_catalogue(void **state)
 	assert_non_null(strstr(err, "'v20'"));
 }
 
+/* An index asked for a name the registry lacks aborts; it never falls back to a port. */
+static void test_unknown_index_aborts(void **state)
+{
+	int status;
+	pid_t pid;
+
+	for (int i = 0; sgtable_strategies[i]; i++)
+		assert_int_equal(sgtable_strategy_index(sgtable_strategies[i]->name), i);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		sgtable_strategy_index("v20");
+		_exit(0);	/* fell back: the parent sees exit 0, not SIGABRT */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +359,7 @@ int main(void)
 		STRATEGY_TESTS(test_two_threads_populate_once),
 		STRATEGY_TEST(test_v19_lock_keeps_racers_out, "v19"),
 		STRATEGY_TEST(test_hazard_catalogue, "fixed"),
+		STRATEGY_TEST(test_unknown_index_aborts, "fixed"),
 	};
 	return run_strategy_tests(__FILE__, tests, sizeof(tests) / sizeof(tests[0]));
 }
