@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 SRC, TEST = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(SRC, "torture", "tests"))
-from testlib import check, main  # noqa: E402  (the shared helper of every test script)
+from testlib import check, fail, main  # noqa: E402  (the shared helper of every test script)
 PY = "/usr/bin/python3"
 SHORT = {
     "SGT_NIGHTLY_SECONDS": "1", "SGT_NIGHTLY_STRATEGIES": "v19,fixed",
@@ -29,10 +29,6 @@ SHORT = {
 }
 FILES = ["matrix-none.json", "matrix-faults.json", "repro-H1.json", "repro-H6.json",
          "bench.json", "instructions.json", "junit.xml", "summary.txt", "tsan-reports.json", "report.html"]
-
-
-def fail(msg):
-    check(False, msg)
 
 
 def nightly(out, **extra):

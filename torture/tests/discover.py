@@ -3,7 +3,8 @@
 """Write the ctests that follow the registries, from `sgtorture list --json`,
 as gtest_discover_tests does: run after every build of sgtorture, included by
 ctest (TEST_INCLUDE_FILES).  A new port gets its verdict test, a new hazard
-its repro test, without a line of CMake.
+its repro test, and test_sched.py's tests of a build (its per-hazard replays
+among them) come from its own --list, without a line of CMake.
 
 Usage: discover.py SGTORTURE BUILD TESTS_DIR OUT.cmake
 """
@@ -40,6 +41,11 @@ def main():
     if BUILD == "default":
         for r in doc["reported_races"]:
             add(lines, "repro", r["name"], "test_repro.py", r["name"])
+    # Controlled schedules: the tests test_sched.py holds for this build (label sched).
+    names = subprocess.run([PY, f"{TESTS_DIR}/test_sched.py", SGTORTURE, "--list", BUILD],
+                           check=True, capture_output=True, text=True).stdout.split()
+    for name in names:
+        add(lines, "sched", name, "test_sched.py", name)
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
 

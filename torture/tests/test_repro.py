@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from testlib import check, main, registry, sgtorture
+from testlib import check, fail, main, registry, sgtorture
 
 SGTORTURE, HAZARD, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
 BUDGET = 120         # seconds: room for the few deterministic attempts, never reached
@@ -49,10 +49,6 @@ TIMELINE_MUST_SHOW = {
     "H6": ["device_unbind", "device_bind", "sg_table"],
     "H7": ["revoke-grace-period", "last put", "object freed"],
 }
-
-
-def fail(msg):
-    check(False, msg)
 
 
 def repro(*args, timeout):

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from testlib import check, main
+from testlib import fail, main, run, run_json
 
 SGTORTURE, TEST = sys.argv[1], sys.argv[2]
 # hazard -> explore options that make pct fail on the first schedule
@@ -27,24 +27,6 @@ FOUND_BY_PCT = {
     "H10": ["--seed", "107", "--sched-steps", "2000", "--sched-depth", "2"],
 }
 EXPECT = {"H7": "use-after-free", "H9": "use-after-unmap", "H10": "use-after-unmap"}
-
-
-def fail(msg):
-    check(False, msg)
-
-
-def run(args, timeout=120):
-    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def run_json(args, tmp, quiet=True):
-    path = os.path.join(tmp, "r.json")
-    if os.path.exists(path):
-        os.unlink(path)
-    rc, out, err = run(args + ["--json", path] + (["--quiet"] if quiet else []))
-    doc = json.load(open(path)) if os.path.exists(path) else None
-    return rc, out, doc
 
 
 def test_determinism():
@@ -468,17 +450,26 @@ def test_tsan_quiet():
                 fail(f"not a one-line report from a program frame: {l!r}")
 
 
-TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
-         "deadlock": test_deadlock, "false_deadlock": test_false_deadlock,
-         "fixed_clean_h7": test_fixed_clean_h7, "schedule_files": test_schedule_files,
-         "check_port": test_check_port, "check_fixed": test_check_fixed,
-         "check_shards": test_check_shards, "check_files": test_check_files,
-         "freed_record": test_freed_record, "replay_refused": test_replay_refused,
-         "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
-         "expect_clean": test_expect_clean, "tsan_quiet": test_tsan_quiet}
+# The tests of each build: the controlled schedules' oracles are the violations in
+# the default build, TSan in the tsan one, and the asan build checks that the
+# harness itself reads no freed memory.  discover.py registers them (--list).
+DEFAULT_TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clean,
+                 "deadlock": test_deadlock, "false_deadlock": test_false_deadlock,
+                 "fixed_clean_h7": test_fixed_clean_h7, "schedule_files": test_schedule_files,
+                 "check_port": test_check_port, "check_fixed": test_check_fixed,
+                 "check_shards": test_check_shards, "check_files": test_check_files,
+                 "freed_record": test_freed_record, "replay_refused": test_replay_refused,
+                 "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
+                 "expect_clean": test_expect_clean}
 for h in FOUND_BY_PCT:
-    TESTS["replay_" + h] = lambda h=h: test_replay(h)
+    DEFAULT_TESTS["replay_" + h] = lambda h=h: test_replay(h)
+TSAN_TESTS = {"tsan_quiet": test_tsan_quiet}
 for h in TSAN_FOUND:
-    TESTS["tsan_replay_" + h] = lambda h=h: test_tsan_replay(h)
+    TSAN_TESTS["tsan_replay_" + h] = lambda h=h: test_tsan_replay(h)
+BUILD_TESTS = {"default": DEFAULT_TESTS, "tsan": TSAN_TESTS,
+               "asan": {"freed_record": test_freed_record}}
 
-main(TESTS, TEST)
+if TEST == "--list":
+    print("\n".join(BUILD_TESTS.get(sys.argv[3], {})))
+    sys.exit(0)
+main({name: t for tests in BUILD_TESTS.values() for name, t in tests.items()}, TEST)
