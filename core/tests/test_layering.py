@@ -31,7 +31,11 @@ ALLOWED = {
     "torture": {"check"},
     "bench": {"check", "kernel", "sgtable"},
     "bench/tests": {"check", "kernel", "sgtable"},
+    "core/tests": {"check"},
+    "torture/tests/fuzz": {"check", "kernel", "sgtable"},
 }
+# Where sources live: every file under them is checked, however deep.
+TREES = ("core", "torture", "bench")
 LAYERS = {"check", "kernel", "sgtable"}
 # "x.h" beyond the file's own folder: the subject implements the engine's interface.
 QUOTED_ELSEWHERE = {
@@ -40,20 +44,28 @@ QUOTED_ELSEWHERE = {
     "core/tests/check": {"../"},
     "core/tests/kernel": {"../"},
     "core/tests/sgtable": {"../"},
+    "torture/tests/fuzz": {"../../engine/"},
 }
 # What the engine must never name: ports, models, hazards, the subject's types.
 ENGINE_FORBIDDEN = re.compile(r'"(v12|v12-review|v19|setonce-init|fixed|devres-[0-9.]+|H[0-9]+)"'
                               r'|\bsgtable_|\bdevres_|\bSGTABLE_')
 
 
-def sources():
-    for folder in ALLOWED:
-        path = os.path.join(ROOT, folder)
-        if not os.path.isdir(path):
-            continue
-        for name in sorted(os.listdir(path)):
-            if name.endswith((".c", ".h", ".cc")):
-                yield folder, os.path.join(path, name)
+def sources(errors):
+    """Every C source and header under the trees, recursively; one in a folder with
+    no rule is an error of its own, not a file left unchecked."""
+    for tree in TREES:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, tree)):
+            dirnames.sort()
+            folder = os.path.relpath(dirpath, ROOT)
+            for name in sorted(filenames):
+                if not name.endswith((".c", ".h", ".cc")):
+                    continue
+                if folder not in ALLOWED:
+                    errors.append(f"{folder}/{name}: {folder}/ has no layering rule "
+                                  f"(test_layering.py's ALLOWED)")
+                    continue
+                yield folder, os.path.join(dirpath, name)
 
 
 def check_file(folder, path, errors, graph):
@@ -107,7 +119,7 @@ def find_cycle(graph):
 
 def main():
     errors, graph, count = [], {}, 0
-    for folder, path in sources():
+    for folder, path in sources(errors):
         check_file(folder, path, errors, graph)
         count += 1
     cycle = find_cycle(graph)
