@@ -26,8 +26,9 @@
  * (sgt_sched_nopreempt > 0) never switches, so no thread waits on a lock
  * held by a thread that is not running.
  *
- * Controlled threads are ordered with one lock, so TSan sees every switch as
- * synchronisation: this mode's oracles are the violations, not TSan.
+ * The hand-offs are hidden from TSan (the scheduler's lock, under
+ * AnnotateIgnoreSync): a switch orders nothing for it, so in the tsan build a
+ * data race between controlled threads is reported as with free threads.
  */
 #ifndef SGT_SCHED_CTL_H
 #define SGT_SCHED_CTL_H

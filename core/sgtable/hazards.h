@@ -44,10 +44,10 @@ struct sgtable_repro {
 	int oracle;			/* a violation kind, or SGT_ORACLE_TSAN */
 	const char *tsan_frame;		/* a TSan oracle: its report must show this frame */
 	/*
-	 * Under a controlled schedule: the oracle (TSan sees every hand-off
-	 * as synchronisation there, so a TSan-only hazard is judged by what its
-	 * race does) and the text its report must have, or SGT_ORACLE_NONE:
-	 * explore cannot find it.
+	 * Under a controlled schedule outside the tsan build: the oracle (what
+	 * a TSan-only hazard's race does) and the text its report must have, or
+	 * SGT_ORACLE_NONE: only the tsan build can find it (its hand-offs are
+	 * hidden from TSan, so TSan keeps its oracle there).
 	 */
 	int sched_oracle;
 	const char *sched_match;

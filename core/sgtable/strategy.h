@@ -5,8 +5,9 @@
  *
  * An object is the Rust shmem::Object<T>: the C drm_gem_shmem_object first,
  * then the strategy's own fields (a strategy's object type embeds struct
- * sgtable_object first and says its size in obj_size).  The torture and the
- * tests see only this header; a strategy file never touches threads.
+ * sgtable_object first and says its size in obj_size).  The torture, the
+ * benchmarks and the tests read the ports through this header and the
+ * registries' (hazards.h, reported.h); a strategy file never touches threads.
  */
 #ifndef SGTABLE_STRATEGY_H
 #define SGTABLE_STRATEGY_H

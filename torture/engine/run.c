@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One run, in the child: set up devices and the object pool, start the role
- * threads, watch them (statistics, stutter, the progress watchdog), stop,
- * tear down, and check that nothing leaked.  Everything it learns goes into
- * the shared struct torture_result as it happens.
+ * One run, in the child: the subject sets up its state (setup()), the role
+ * threads start, the controller watches them (statistics, stutter, the
+ * progress watchdog), they stop, and the subject tears down and checks that
+ * nothing leaked (teardown()).  Everything the run learns goes into the
+ * shared struct torture_result as it happens.
  */
 #define _GNU_SOURCE
 #include <errno.h>
