@@ -43,8 +43,7 @@ def lock_choices(registry):
     choice = {s["name"]: s["lock_choice"] for s in strategies}
     locked = [s["name"] for s in strategies if not s["lockfree_fast_path"]]
     free = [s["name"] for s in strategies if s["lockfree_fast_path"]]
-    ref = next(s["name"] for s in strategies
-               if s["lockfree_fast_path"] and s["lock_choice"] == "mutex")
+    ref = next(s["name"] for s in strategies if s["bench_reference"])
     targeted = [s["name"] for s in strategies if s["lockfree_fast_path"] and s["inherent"]]
     return choice, locked, free, ref, targeted
 

@@ -43,7 +43,7 @@ def set_registry(folders):
     if reg:
         STRATEGIES[:] = [s["name"] for s in reg["strategies"]]
         MODELS[:] = [m["name"] for m in reg["devres_models"]]
-        CLEAN[:] = [s["name"] for s in reg["strategies"] if not s["inherent"]]
+        CLEAN[:] = [s["name"] for s in reg["strategies"] if s["declared_clean"]]
         LOCK_CHOICE.update({s["name"]: s["lock_choice"] for s in reg["strategies"]})
         return
     for f in folders:
@@ -95,7 +95,8 @@ def bench_series(path):
 
 
 # The review's question at a glance: colour is the lock choice, line style the
-# shape, a marker each strategy (fixed's a star); the floors in black and grey.
+# shape, a marker each strategy (a declared-clean port's a star); the floors in
+# black and grey.
 LOCK_COLOURS = {"dma_resv": "#c0392b", "mutex": "#2166ac", "set-once": "#1a9850"}
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 
@@ -108,11 +109,11 @@ def series_style(key):
         return dict(color="0.55", linestyle="-", linewidth=2.5, marker=None,
                     label="floor/model")
     same = [s for s in STRATEGIES if LOCK_CHOICE.get(s) == LOCK_CHOICE.get(name)]
-    marker = "*" if name == "fixed" else MARKERS[same.index(name) % len(MARKERS)] \
+    marker = "*" if name in CLEAN else MARKERS[same.index(name) % len(MARKERS)] \
         if name in same else "x"
     return dict(color=LOCK_COLOURS.get(LOCK_CHOICE.get(name), "0.3"),
                 linestyle="-" if shape == "shared" else "--", marker=marker,
-                markersize=11 if name == "fixed" else 6, linewidth=1.5,
+                markersize=11 if name in CLEAN else 6, linewidth=1.5,
                 label=f"{name} ({LOCK_CHOICE.get(name, '?')}), {shape.replace('_', ' ')}")
 
 
@@ -155,7 +156,7 @@ def plot_instructions(ax, keys, ins):
         v = ins[f"fastpath/{k[0]}/{k[1]}/real_time/threads:1"]
         ax.bar(i, v, color=series_style(k)["color"], hatch="" if k[1] == "shared" else "//",
                edgecolor="white")
-        ax.text(i, v, f"{v:.0f}" + (" *" if k[0] == "fixed" else ""), ha="center",
+        ax.text(i, v, f"{v:.0f}" + (" *" if k[0] in CLEAN else ""), ha="center",
                 va="bottom", fontsize=7)
     for name, colour in [("raw", "black"), ("model", "0.55")]:
         v = ins.get(f"floor/{name}/real_time/threads:1")

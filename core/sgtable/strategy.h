@@ -69,6 +69,12 @@ struct sgtable_strategy_ops {
 	const char *lock_choice;	/* the review's three: dma_resv, mutex, set-once */
 	bool lockfree_fast_path;	/* the fast path takes no lock (benchmarked as such) */
 	/*
+	 * The port claims to carry no hazard (inherent is 0): every verdict
+	 * judges it by every oracle, and the tests use it as the clean twin.
+	 */
+	bool declared_clean;
+	bool bench_reference;		/* the benchmarks' ratios are against this port */
+	/*
 	 * Its race windows, NULL-terminated, and the pairs whose overlap is a
 	 * race's shape ({0} ends it); the kernel's and the roles' windows are
 	 * the subject's, not repeated here.

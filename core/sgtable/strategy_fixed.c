@@ -214,6 +214,7 @@ const struct sgtable_strategy_ops sgtable_fixed_ops = {
 	.slow_path = "sgt_lock (mutex); repopulates after rebind",
 	.lock_choice = "mutex",
 	.lockfree_fast_path = true,
+	.declared_clean = true,
 	.windows = (const struct sgt_window *const[]){ &fixed_check_populate_window, NULL },
 	.conflicts = (const struct sgt_window_conflict[]){
 		{ &fixed_check_populate_window, &fixed_check_populate_window },

@@ -129,6 +129,7 @@ const struct sgtable_strategy_ops sgtable_v19_ops = {
 	.slow_path = "sgt_lock (mutex); SGTableMap::new takes resv",
 	.lock_choice = "mutex",
 	.lockfree_fast_path = true,
+	.bench_reference = true,
 	.windows = (const struct sgt_window *const[]){ &v19_check_populate_window, NULL },
 	.conflicts = (const struct sgt_window_conflict[]){
 		{ &v19_check_populate_window, &v19_check_populate_window },

@@ -50,7 +50,7 @@ static const char *model_name(int m)
 
 static bool declared_clean(int v)
 {
-	return !sgtable_strategies[v]->inherent;
+	return sgtable_strategies[v]->declared_clean;
 }
 
 static enum sgt_grade grade(int v, int outcome)

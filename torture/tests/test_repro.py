@@ -19,9 +19,10 @@ import subprocess
 import sys
 import tempfile
 
-from testlib import check, fail, main, registry, sgtorture
+from testlib import check, clean_port, fail, main, registry, sgtorture
 
 SGTORTURE, HAZARD, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
+CLEAN = clean_port(SGTORTURE)  # the registry's declared-clean port
 BUDGET = 120         # seconds: room for the few deterministic attempts, never reached
 TWIN_SCHEDULES = 10  # the clean twin: controlled schedules of the same configuration
 
@@ -82,7 +83,7 @@ def test_repro():
         return after_the_fix(spent)
     # The clean twin: the same configuration on fixed, under as many controlled
     # schedules every time, every oracle counted.
-    rc, out, err, doc = sgtorture(SGTORTURE, "explore", HAZARD, "--strategy", "fixed",
+    rc, out, err, doc = sgtorture(SGTORTURE, "explore", HAZARD, "--strategy", CLEAN,
                                   "--sched", "random", "--seed", "1", "--no-shrink",
                                   "--budget", str(TWIN_SCHEDULES), timeout=600)
     if rc != 0 or f"{TWIN_SCHEDULES} schedules" not in out or \

@@ -17,9 +17,10 @@ import sys
 import tempfile
 import time
 
-from testlib import fail, main, run, run_json
+from testlib import clean_port, fail, main, run, run_json
 
 SGTORTURE, TEST = sys.argv[1], sys.argv[2]
+CLEAN = clean_port(SGTORTURE)  # the registry's declared-clean port
 # hazard -> explore options that make pct fail on the first schedule
 FOUND_BY_PCT = {
     "H7": ["--seed", "2"],
@@ -94,20 +95,20 @@ def test_fixed_clean():
     with tempfile.TemporaryDirectory() as tmp:
         for hazard in ["H7", "H9", "H10"]:
             for policy in ["pct", "random"]:
-                rc, out, err = run([SGTORTURE, "explore", hazard, "--strategy", "fixed",
+                rc, out, err = run([SGTORTURE, "explore", hazard, "--strategy", CLEAN,
                                     "--sched", policy, "--budget", "20", "--seed", "1",
                                     "--sched-dir", tmp, "--quiet"], timeout=300)
                 # Every oracle counts: not the hazard's alone (a deadlock, say).
                 if rc != 0 or " 0 found" not in out or " 0 failed on any oracle" not in out:
-                    fail(f"fixed {hazard} {policy}: exit {rc}:\n{out[-1000:]}")
+                    fail(f"{CLEAN} {hazard} {policy}: exit {rc}:\n{out[-1000:]}")
         for seed in range(1, 11):
             for policy in ["pct", "random"]:
-                rc, out, doc = run_json([SGTORTURE, "--strategy", "fixed", "--devres-model",
+                rc, out, doc = run_json([SGTORTURE, "--strategy", CLEAN, "--devres-model",
                                          "all", "--sched", policy, "--seed", str(seed),
                                          "--sched-steps", "5000", "--sched-dir", tmp], tmp)
                 for r in doc["runs"]:
                     if rc != 0 or r["failed"] or r["violations"]:
-                        fail(f"fixed {r['devres_model']} {policy} seed {seed}: exit {rc}, "
+                        fail(f"{CLEAN} {r['devres_model']} {policy} seed {seed}: exit {rc}, "
                              f"{r['violations']} {r['exit_reason']}")
 
 
@@ -117,7 +118,7 @@ def test_false_deadlock():
     thread blocked itself, so nobody re-checked.  Every thread now re-checks
     before a deadlock is declared: the schedule runs clean."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_json([SGTORTURE, "--strategy", "fixed", "--devres-model",
+        rc, out, doc = run_json([SGTORTURE, "--strategy", CLEAN, "--devres-model",
                                  "devres-2026", "--threads",
                                  "creators=0,accessors=1,revokers=1,freers=1", "--objects", "4",
                                  "--devices", "1", "--sched", "random",
@@ -132,7 +133,7 @@ def test_fixed_clean_h7():
     """fixed under 200 random schedules of H7's configuration: clean on every
     oracle (no deadlock, no violation of any kind), not only H7's."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, err = run([SGTORTURE, "explore", "H7", "--strategy", "fixed", "--sched",
+        rc, out, err = run([SGTORTURE, "explore", "H7", "--strategy", CLEAN, "--sched",
                             "random", "--budget", "200", "--sched-steps", "5000", "--seed", "1",
                             "--sched-dir", tmp, "--quiet"], timeout=600)
         if rc != 0 or "200 schedules" not in out or " 0 failed on any oracle" not in out:
@@ -222,7 +223,7 @@ def test_schedule_files():
                     fail(f"{name} ({args[0]}): exit {rc}, expected 2 and one line with "
                          f"'{want}':\n{err}{out[:300]}")
         # A file for another strategy: refused, naming what it was written for.
-        rc, out, err = run([SGTORTURE, "replay", path, "--strategy", "fixed"])
+        rc, out, err = run([SGTORTURE, "replay", path, "--strategy", CLEAN])
         if rc != 2 or "written for variant=v19" not in err:
             fail(f"another strategy: exit {rc}: {err}")
 
@@ -251,7 +252,7 @@ def test_check_port():
 def test_check_fixed():
     """check H7 on fixed exhausts K = 2 with no failure of any oracle."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_check(["H7", "--strategy", "fixed", "--preemptions", "2"], tmp)
+        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--preemptions", "2"], tmp)
         if rc != 0 or not doc["exhausted"] or doc["failed"] or doc["schedules"] < 100:
             fail(f"exit {rc}: {doc}\n{out[-1000:]}")
 
@@ -260,10 +261,10 @@ def test_check_shards():
     """Two shards of one bound run the whole tree between them: merged, the same
     schedules as unsharded, and exhausted."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, whole = run_check(["H7", "--strategy", "fixed", "--preemptions", "1"], tmp)
+        rc, out, whole = run_check(["H7", "--strategy", CLEAN, "--preemptions", "1"], tmp)
         parts = []
         for i in (1, 2):
-            rc, out, doc = run_check(["H7", "--strategy", "fixed", "--preemptions", "1",
+            rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--preemptions", "1",
                                   "--shard", f"{i}/2"], tmp)
             path = os.path.join(tmp, f"part{i}.json")
             json.dump(doc, open(path, "w"))
@@ -406,7 +407,7 @@ def test_lone_shard():
     """One part of a sharded bound claims only its part: no EXHAUSTED for the
     whole bound, exhausted false in its JSON, part_exhausted true."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_check(["H7", "--strategy", "fixed", "--shard", "2/4"], tmp)
+        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--shard", "2/4"], tmp)
         if "EXHAUSTED" in out or "part 2/4 exhausted" not in out or doc["exhausted"] or \
                 not doc["part_exhausted"] or "in part 2/4 of the bound only" not in out:
             fail(f"exit {rc}:\n{out[-800:]}\n{doc}")

@@ -17,10 +17,11 @@ import sys
 import tempfile
 import time
 
-from testlib import Failed, check, hazard, main, registry
+from testlib import Failed, check, clean_port, hazard, main, registry
 from testlib import sgtorture as run_sgtorture
 
 SGTORTURE = sys.argv[1]
+CLEAN = clean_port(SGTORTURE)  # the registry's declared-clean port
 TEST = sys.argv[2]
 BUILD = sys.argv[3] if len(sys.argv) > 3 else "default"
 FAULTS = ["devres-alloc=0.01", "devm-add-action=0.01", "page-alloc=0.01",
@@ -60,24 +61,24 @@ CONTROLLED = ["--sched", "random", "--sched-steps", "20000"]
 
 def test_fixed_clean():
     """fixed: clean on every devres model, with every fault point on and imports."""
-    rc, out, err, doc = sgtorture("--strategy", "fixed", "--devres-model", "all",
+    rc, out, err, doc = sgtorture("--strategy", CLEAN, "--devres-model", "all",
                                   "--imports", *faults(), *CONTROLLED,
                                   "--seed", "11", "--quiet")
     check(doc is not None, "no JSON written")
     for run in doc["runs"]:
         check(not run["failed"] and run["exit_code"] == 0,
-              f"fixed/{run['devres_model']} failed: {run['violations']} "
+              f"{CLEAN}/{run['devres_model']} failed: {run['violations']} "
               f"tsan={run['tsan']['reports']} exit={run['exit_reason']}", run)
         check(run["roles"]["Accessors"]["ops"] > 300,
-              f"fixed/{run['devres_model']}: accessors barely ran", run)
+              f"{CLEAN}/{run['devres_model']}: accessors barely ran", run)
         check(run["outcomes"].get("table", {}).get("count", 0) > 0,
-              f"fixed/{run['devres_model']}: never got a table", run)
+              f"{CLEAN}/{run['devres_model']}: never got a table", run)
         check(run["outcomes"].get("-ENODEV", {}).get("count", 0) > 0,
-              f"fixed/{run['devres_model']}: never raced an unbind", run)
+              f"{CLEAN}/{run['devres_model']}: never raced an unbind", run)
         check(any(w["contended"] > 0 for w in run["windows"]),
-              f"fixed/{run['devres_model']}: no race window was ever contended", run)
+              f"{CLEAN}/{run['devres_model']}: no race window was ever contended", run)
         check(all(v == 0 for v in run["leaks"].values()),
-              f"fixed/{run['devres_model']}: leaks {run['leaks']}", run)
+              f"{CLEAN}/{run['devres_model']}: leaks {run['leaks']}", run)
     check(rc == 0, f"exit {rc}, expected 0\n{out[-2000:]}")
     check("PASS" in out and "FAIL" not in out, "verdict table does not say PASS")
 
@@ -132,7 +133,7 @@ def test_known_bad_variant():
 
 
 BAD_USAGE = [
-    (["--strategy", "v20"], "'v20'", "fixed"),
+    (["--strategy", "v20"], "'v20'", CLEAN),
     (["--strategy", "v19,bogus"], "'bogus'", "setonce-init"),
     (["--duration", "-1"], "'-1'", "0.001 to 86400"),
     (["--duration", "soon"], "'soon'", "0.001 to 86400"),
@@ -195,7 +196,7 @@ def test_watchdog():
     # later hang (0.5 s, with a 1 s watchdog) once lost to another thread's slow
     # wait, and the dump was taken before the accessor had hung.
     t0 = time.monotonic()
-    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-hang", "0.01",
+    rc, out, err, doc = sgtorture("--strategy", CLEAN, "--inject-hang", "0.01",
                                   "--watchdog", "2", "--duration", "60", "--seed", "3",
                                   "--stat-interval", "0")
     check(rc == 3, f"exit {rc}, expected 3\n{err[-1000:]}")
@@ -220,7 +221,7 @@ def test_crash():
     """A crash (an injected write through NULL) is a CRASH verdict; outside the
     sanitizer builds, whose own handler reports it, the result names the
     crashing thread and gives its symbolized stack, from the faulting function."""
-    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-crash", "0.01",
+    rc, out, err, doc = sgtorture("--strategy", CLEAN, "--inject-crash", "0.01",
                                   "--duration", "30", "--seed", "3", "--quiet")
     run = doc["runs"][0]
     check(rc == 1 and run["exit_reason"].startswith("crash-"),
@@ -231,7 +232,7 @@ def test_crash():
     check(crash and crash["signal"] == "SEGV" and crash["thread"] == "Accessors-0" and
           crash["stack"].lstrip().startswith("#0 inject_crash run.c:"),
           f"crash report: {crash}", run)
-    rc, out, err, doc = sgtorture("--strategy", "fixed", "--inject-crash", "0.01",
+    rc, out, err, doc = sgtorture("--strategy", CLEAN, "--inject-crash", "0.01",
                                   "--duration", "30", "--seed", "3", "--stat-interval", "0")
     check("  crash: SEGV in Accessors-0:" in out, f"no crash report in the output:\n{out[-1500:]}")
 
@@ -267,7 +268,7 @@ def test_list_text():
 def test_quiet():
     """--quiet prints one line a run (End of test), a failure's Replay line and the
     verdict table: no outcome tables or reports, which --json holds."""
-    rc, out, err, doc = sgtorture("--strategy", "v19,fixed", "--devres-model", "all",
+    rc, out, err, doc = sgtorture("--strategy", f"v19,{CLEAN}", "--devres-model", "all",
                                   *CONTROLLED, "--sched-steps", "2000", "--seed", "1", "--quiet")
     runs = len(doc["runs"])
     ends = [l for l in out.splitlines() if l.startswith("End of test: ")]
@@ -288,7 +289,7 @@ def test_json():
     run; and a run stopped by a signal still writes it."""
     # devres-6.17: v19 carries only H6 there, so its run completes (H7 on
     # the other models can crash it under the sanitizers).
-    rc, out, err, doc = sgtorture("--strategy", "v19,fixed", "--devres-model", "devres-6.17",
+    rc, out, err, doc = sgtorture("--strategy", f"v19,{CLEAN}", "--devres-model", "devres-6.17",
                                   *CONTROLLED,
                                   "--seed", "42", "--threads",
                                   "creators=1,accessors=3,revokers=1,freers=1", "--quiet")
@@ -297,7 +298,7 @@ def test_json():
           f"config: {doc['config']}")
     check(doc["verdict"] == "FAILURE" and doc["exit_code"] == 1, "top-level verdict")
     v19, fixed = doc["runs"]
-    check(v19["strategy"] == "v19" and fixed["strategy"] == "fixed", "run order")
+    check(v19["strategy"] == "v19" and fixed["strategy"] == CLEAN, "run order")
     check(len(v19["roles"]["Accessors"]["per_thread"]) == 3, "per-thread counts")
     check(sum(v19["roles"]["Accessors"]["per_thread"]) == v19["roles"]["Accessors"]["ops"],
           "per-thread counts do not add up")
@@ -313,7 +314,7 @@ def test_json():
     # Stopped by SIGTERM half-way through a long run: the JSON is still written.
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "r.json")
-        p = subprocess.Popen([SGTORTURE, "--strategy", "fixed,v19", "--duration", "60",
+        p = subprocess.Popen([SGTORTURE, "--strategy", f"{CLEAN},v19", "--duration", "60",
                               "--seed", "1", "--quiet", "--json", path],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.5)

@@ -72,6 +72,11 @@ def registry(binary):
     return _registry[binary]
 
 
+def clean_port(binary):
+    """The port the registry declares clean: every test's clean twin."""
+    return next(s["name"] for s in registry(binary)["strategies"] if s["declared_clean"])
+
+
 def hazard(binary, name):
     return next(h for h in registry(binary)["hazards"] if h["name"] == name)
 
