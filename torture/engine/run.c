@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <execinfo.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -38,131 +37,12 @@ struct torture_run {
 	bool controlled;		/* --sched other than os */
 };
 
-static struct torture_run *the_ctx;	/* for the violation and hang handlers */
+static struct torture_run *the_ctx;	/* for the watchdog, deadlock and divergence handlers */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
 	interrupted = 1;
-}
-
-static uint64_t since_start(void)
-{
-	return sgt_now_ns() - the_ctx->start_ns;
-}
-
-/*
- * Keep the threads' last events as the timeline of this report: the first
- * report of the run, or the one the run stops on (the callers decide).  Raw
- * copies only (it may run inside a TSan report); the parent prints them.
- */
-static void keep_timeline(struct torture_result *res, const char *report, const void *focus)
-{
-	int expected = 0;
-	size_t i;
-
-	if (!the_ctx->cfg->timeline ||
-	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
-		return;
-	res->timeline_at_ns = trace_now();
-	res->nr_timeline = trace_snapshot(the_ctx->rings, the_ctx->nthreads, focus,
-					  res->timeline);
-
-	for (i = 0; i + 1 < sizeof(res->timeline_report) && report[i]; i++)
-		res->timeline_report[i] = report[i];	/* no libc: see trace_snapshot() */
-	res->timeline_report[i] = 0;	/* a kept timeline may be claimed again (TSan) */
-}
-
-/* The oracle the run waits for fired: note when; the controller stops the run. */
-static void found(struct torture_result *res)
-{
-	int expected = 0;
-
-	if (atomic_compare_exchange_strong(&res->found, &expected, 1))
-		res->found_ns = since_start();
-}
-
-/*
- * Is v the report the run waits for?  Its kind, and with --until-match its
- * text too (H10's "unmapped sg_table", not H6's "NULL sg_table", both
- * use-after-unmap): so every report of the kind is checked, not the first.
- */
-static bool oracle_fires(const struct sgt_violation *v)
-{
-	const struct torture_config *cfg = the_ctx->cfg;
-
-	return cfg->stop_on == (int)v->kind &&
-	       (!cfg->until_match || strstr(v->msg, cfg->until_match));
-}
-
-/* Every violation: counted into the shared result; the first of a kind kept and shown. */
-static void record_violation(const struct sgt_violation *v)
-{
-	struct torture_result *res = the_ctx->res;
-	const struct torture_config *cfg = the_ctx->cfg;
-	bool fires = oracle_fires(v) && !atomic_load(&res->found);
-	int expected = 0;
-	char report[400];
-	bool first;
-
-	atomic_fetch_add(&res->violations[v->kind], 1);
-	first = atomic_compare_exchange_strong(&res->first_claimed[v->kind], &expected, 1);
-	if (first)
-		res->first_ns[v->kind] = since_start();
-	/*
-	 * The oracle's own report replaces an earlier one of its kind that
-	 * --until-match passed over.  Two threads firing at once (real threads
-	 * only) may mix their texts: the counts and the verdict stand.
-	 */
-	if (first || fires)
-		snprintf(res->first_violation[v->kind], sizeof(res->first_violation[v->kind]),
-			 "%s [thread %s at %s:%d %s()]", v->msg, v->thread, v->site.file,
-			 v->site.line, v->site.func);
-	if (first && !cfg->quiet)
-		fprintf(stderr, "sgtorture: VIOLATION %s: %s\n", sgt_violation_name[v->kind],
-			res->first_violation[v->kind]);
-	if (!fires && !(first && cfg->stop_on == SGT_ORACLE_NONE))
-		return;
-	snprintf(report, sizeof(report), "%s: VIOLATION %s: %s", v->thread,
-		 sgt_violation_name[v->kind], v->msg);
-	keep_timeline(res, report, v->obj);
-	if (the_ctx->controlled)
-		sched_ctl_mark_failure();	/* the schedule to replay ends here */
-	if (fires)
-		found(res);
-}
-
-/* Inside TSan's report: no locks, no allocation (see sgt_tsan_set_report_handler()). */
-static void record_tsan_report(const char *type, bool is_new)
-{
-	struct torture_result *res = the_ctx->res;
-	static const char prefix[] = "ThreadSanitizer: ";
-	char report[64];
-	size_t n = 0;
-
-	if (!res->tsan_first_ns)
-		res->tsan_first_ns = since_start();
-	for (const char *c = prefix; *c && n + 1 < sizeof(report); c++)
-		report[n++] = *c;
-	for (const char *c = type; *c && n + 1 < sizeof(report); c++)
-		report[n++] = *c;
-	report[n] = 0;
-	if (the_ctx->cfg->stop_on != SGT_ORACLE_NONE && the_ctx->cfg->stop_on != SGT_ORACLE_TSAN)
-		return;		/* the run waits for a violation: its timeline is that one's */
-	if (the_ctx->cfg->tsan_frame) {
-		/*
-		 * Only a report showing the frame counts, and only the parent
-		 * can symbolize: keep the timeline of every new report until
-		 * the parent says one matched.
-		 */
-		if (is_new && !atomic_load(&res->found))
-			atomic_store(&res->timeline_claimed, 0);
-		keep_timeline(res, report, NULL);
-		return;
-	}
-	keep_timeline(res, report, NULL);
-	if (the_ctx->cfg->stop_on == SGT_ORACLE_TSAN)
-		found(res);
 }
 
 /* Watchdog: say who is stuck where, holding what; keep it in the result; exit 3. */
@@ -344,8 +224,7 @@ static void setup(struct torture_run *ctx, int variant, int model)
 	char err[200];
 
 	sgt_violations_reset();
-	sgt_violation_set_handler(record_violation);
-	sgt_tsan_set_report_handler(record_tsan_report);
+	torture_oracles_start(cfg, ctx->res, ctx->rings, ctx->nthreads, ctx->controlled);
 	/* TSan's own text goes to a file of the run's, not to the terminal. */
 	if (sgt_tsan_enabled()) {
 		char prefix[300];
@@ -378,15 +257,6 @@ void torture_count_op(struct torture_thread *t, bool failed)
 	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
 }
 
-void torture_observe(struct torture_thread *t, int outcome)
-{
-	enum sgt_grade g = t->run->subject->grade(t->run->res->variant_index, outcome);
-
-	/* Relaxed: a count, read after the join (or racily by a crash's copy). */
-	atomic_fetch_add_explicit(&t->run->res->outcomes[outcome], 1, memory_order_relaxed);
-	torture_count_op(t, g == SGT_FORBIDDEN || g == SGT_UNGRADED);
-}
-
 void torture_delay(struct torture_thread *t, uint32_t max_us)
 {
 	uint32_t us = torture_random_below(&t->rng, max_us);
@@ -403,45 +273,6 @@ static __attribute__((noinline)) void inject_crash(void)
 	sgt_thread_set_op("injected crash");
 	*(volatile int *)NULL = 1;
 }
-
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-/*
- * A fatal signal in the child: the crashing thread's frames into the shared
- * result (the parent symbolizes them), then the default action, so the
- * parent still sees the signal.  backtrace() was called once at set-up, so
- * here it allocates nothing.  A sanitizer's build keeps the sanitizer's
- * own handler and report.
- */
-static void on_crash(int sig)
-{
-	struct torture_result *res = the_ctx->res;
-	const char *name = sgt_current()->name;
-	size_t i;
-
-	res->crash.signal = sig;
-	for (i = 0; i + 1 < sizeof(res->crash.thread) && name[i]; i++)
-		res->crash.thread[i] = name[i];
-	res->crash.thread[i] = 0;
-	res->crash.nr_pcs = backtrace(res->crash.pcs, (int)(sizeof(res->crash.pcs) /
-							   sizeof(res->crash.pcs[0])));
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void catch_crashes(void)
-{
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	void *warm[1];
-
-	backtrace(warm, 1);	/* loads libgcc's unwinder now, not in the handler */
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		signal(fatal[i], on_crash);
-}
-#else
-static void catch_crashes(void)
-{
-}
-#endif
 
 static void *role_thread(void *arg)
 {
@@ -595,12 +426,12 @@ int torture_run(const struct torture_config *cfg, int variant, int model,
 	the_ctx = &ctx;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	catch_crashes();
 	setup(&ctx, variant, model);
 	/* Under a controlled scheduler the schedule is the jitter. */
 	torture_hook_install(res, ctx.controlled ? 0 : cfg->jitter, cfg->seed,
 			     s->common_conflicts, s->conflicts(variant));
 	start = ctx.start_ns = res->start_ns = sgt_now_ns();
+	torture_oracles_started(start);
 	if (ctx.controlled)
 		sched_start(&ctx);
 	start_threads(&ctx, cfg->inject_hang > 0 ? start + (uint64_t)(cfg->inject_hang * 1e9) : 0,

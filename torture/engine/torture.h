@@ -229,6 +229,17 @@ void torture_delay(struct torture_thread *t, uint32_t max_us);
 int torture_run(const struct torture_config *cfg, int variant, int model,
 		struct torture_result *res);
 
+/* --- the oracles of one run, in the child (oracles.c) ----------------------- */
+
+/*
+ * Record every violation, TSan report, outcome and crash of this run into
+ * res (the timeline from the threads' rings); before the threads start.
+ */
+void torture_oracles_start(const struct torture_config *cfg, struct torture_result *res,
+			   struct trace_ring **rings, int nthreads, bool controlled);
+/* The run's clock starts: report times count from start_ns. */
+void torture_oracles_started(uint64_t start_ns);
+
 /* --- in the parent (fork.c) ------------------------------------------------- */
 
 /* Fork a child that runs one (variant, model); wait for it, with a watchdog. */
