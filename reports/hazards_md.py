@@ -37,8 +37,17 @@ def hazards(doc):
     out = ["## Hazards", "",
            "| id | hazard | belongs to | oracle | race |",
            "|---|---|---|---|---|"]
+    every = [m["name"] for m in doc["devres_models"]]
     for h in doc["hazards"]:
-        out.append(f"| {h['name']} | {cell(h['desc'])} | {cell(h['where'])} | "
+        # The ports and models come from the registries' data, not from the text.
+        # (a condition after " + " in the text, as "+ fault", stays).
+        where = h["where"]
+        if h["carried_by"]:
+            where = ", ".join(h["carried_by"]) + \
+                (" + " + where.split(" + ", 1)[1] if " + " in where else "")
+        if h["models"] != every:
+            where += " on " + ", ".join(h["models"])
+        out.append(f"| {h['name']} | {cell(h['desc'])} | {cell(where)} | "
                    f"{cell(h['oracle'])} | {'yes' if h['race'] else 'no'} |")
     out += ["", "### The smallest configuration that shows each (`sgtorture repro ID`)", "",
             "| id | strategy | Devres model | faults | threads (c/a/r/f) | objects, devices | "

@@ -38,7 +38,7 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  .sched_oracle = SGT_V_LOCK_DESTROYED } ),
 	HAZARD(H2, "SGTableMap dropped inside get_sg_table while resv is held with a NULL "
 	       "ctx (Devres::new failing after the payload exists): self-deadlock",
-	       "v12, v12-review + devres-6.16 failure", "recursive-lock, watchdog", false,
+	       "v12, v12-review + a devm_add_action() failure", "recursive-lock, watchdog", false,
 	       .devres_6_16_add_fails = true,
 	       .repro = { .strategy = "v12", .model = DEVRES_6_16,
 			  .faults = { "devm-add-action=nth:1" }, .threads = ROLES(0, 1, 0, 0),
@@ -73,9 +73,10 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  .timeline = { "device_unbind", "device_bind", "sg_table" },
 			  .check_ops = 8, .check_seed = 1 } ),
 	HAZARD(H7, "unbind vs object free: Devres drop does not wait for an in-flight "
-	       "release (devres-6.16, devres-2026), so SGTableMap's drop can run after the "
-	       "object is freed", "v19, setonce-init + devres-6.16 or devres-2026",
+	       "release, so SGTableMap's drop can run after the object is freed",
+	       "v19, setonce-init",
 	       "use-after-free (the quarantine check; ASan never sees the freed object)", true,
+	       .needs_drop_not_waiting = true,
 	       .repro = { SGTABLE_H7_CONFIG, .model = DEVRES_2026, .oracle = SGT_V_USE_AFTER_FREE,
 			  .sched_oracle = SGT_V_USE_AFTER_FREE,
 			  .timeline = { "revoke-grace-period", "last put", "object freed" } } ),

@@ -76,6 +76,11 @@ struct sgtable_hazard {
 	 */
 	unsigned int obj_flag;
 	bool devres_6_16_add_fails;
+	/*
+	 * It shows only on the Devres models whose Drop does not wait for a
+	 * release in flight (their drop_waits): `list` derives its models from it.
+	 */
+	bool needs_drop_not_waiting;
 	bool imported;
 	bool release_nosync;
 	struct sgtable_repro repro;

@@ -5,6 +5,7 @@
  * Python tests, CMake and docs/hazards.md read instead of repeating a name.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "sgtable_subject.h"
 #include "state.h"
@@ -70,6 +71,21 @@ static json_t *repro_json(const struct sgtable_hazard *h)
 			 "check_seed", (json_int_t)(r->check_seed ? r->check_seed : 1));
 }
 
+/* The Devres models a hazard shows on, from the models' own data. */
+static json_t *hazard_models(const struct sgtable_hazard *h)
+{
+	json_t *models = json_array();
+
+	for (int m = 0; m < DEVRES_MODEL_NR; m++) {
+		bool drop_waits = !strncmp(devres_models[m].drop_waits, "yes", 3);
+
+		if (h->needs_drop_not_waiting && drop_waits)
+			continue;
+		json_array_append_new(models, json_string(devres_models[m].name));
+	}
+	return models;
+}
+
 static json_t *hazard_json(const struct sgtable_hazard *h)
 {
 	json_t *carried_by = json_array();
@@ -77,9 +93,9 @@ static json_t *hazard_json(const struct sgtable_hazard *h)
 	for (int i = 0; sgtable_strategies[i]; i++)
 		if (sgtable_strategies[i]->inherent & SGTABLE_HAZ(h->id))
 			json_array_append_new(carried_by, json_string(sgtable_strategies[i]->name));
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:b,s:b,s:b,s:o}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:b,s:b,s:b,s:b,s:o}",
 			 "name", h->name, "desc", h->desc, "where", h->where, "oracle", h->oracle,
-			 "race", h->race, "carried_by", carried_by,
+			 "race", h->race, "carried_by", carried_by, "models", hazard_models(h),
 			 "object_flag", h->obj_flag != 0, "devres_6_16_add_fails",
 			 h->devres_6_16_add_fails, "imported", h->imported,
 			 "release_nosync", h->release_nosync, "repro", repro_json(h));

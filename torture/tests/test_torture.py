@@ -263,6 +263,10 @@ def test_list_text():
                  [h["name"] for h in reg["hazards"]] + [r["name"] for r in reg["reported_races"]] +
                  [m["name"] for m in reg["devres_models"]]):
         check(name in out, f"list does not show {name!r}")
+    # A hazard's models are derived from the Devres models' data; its repro runs on one.
+    for h in reg["hazards"]:
+        check(h["repro"]["devres_model"] in h["models"],
+              f"{h['name']}: repro on {h['repro']['devres_model']}, models {h['models']}")
 
 
 def test_quiet():
