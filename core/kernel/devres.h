@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * devres: the C core (drivers/base/devres.c) and Rust's Devres<T>
- * (rust/kernel/devres.rs), with a model of each step of the latter's
+ * devres: the C core (drivers/base/devres.c; devres_core.c) and Rust's
+ * Devres<T> (rust/kernel/devres.rs; devres.c), with a model of each step of the latter's
  * history selectable at run time, because the series was written against a
  * moving target (docs/hazards.md has the table, devres.c the ported lines):
  *
@@ -41,7 +41,7 @@
 #include <kernel/list.h>
 #include <kernel/revocable.h>
 
-/* --- the C core ---------------------------------------------------------- */
+/* --- the C core (devres_core.c) ------------------------------------------ */
 
 struct devres_node {
 	struct list_head entry;	/* on dev->devres_head, or on unbind's list */
@@ -66,7 +66,7 @@ int devm_add_action(struct device *dev, void (*action)(void *), void *data);
 /* 0, or -ENOENT if unbind already took the action. */
 int devm_remove_action_nowarn(struct device *dev, void (*action)(void *), void *data);
 
-/* --- Rust's Devres<T> ---------------------------------------------------- */
+/* --- Rust's Devres<T> (devres.c) ----------------------------------------- */
 
 /* The models of rust/kernel/devres.rs, in version order. */
 enum devres_model { DEVRES_6_15, DEVRES_6_16, DEVRES_6_17, DEVRES_7_0, DEVRES_2026,
