@@ -78,6 +78,11 @@ struct sgtable_strategy_ops {
 	const struct sgt_window_conflict *conflicts;
 	unsigned int inherent;		/* SGTABLE_HAZ() of the hazards the faithful port carries */
 	unsigned int variants;		/* SGTABLE_HAZ() of the hazard flags it accepts */
+	/*
+	 * Of the inherent hazards, those a few-second run may not show (v12's
+	 * H6 mostly shows as a stale -ENODEV): their repro tests assert them.
+	 */
+	unsigned int rare_in_short_runs;
 	const enum sgt_grade *outcomes;	/* [SGTABLE_OUT_NR]: the grade of each outcome */
 	size_t obj_size;
 	struct drm_gem_object_funcs funcs;	/* .free: the free callback */

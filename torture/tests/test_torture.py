@@ -29,17 +29,13 @@ FAULTS = ["devres-alloc=0.01", "devm-add-action=0.01", "page-alloc=0.01",
 
 # What a port carries (its ops table's inherent hazards, from `sgtorture list`)
 # shows in any few-second run on every devres model as the hazards' repro
-# oracles -- except where a short run does not show it, said here: v12's H6
-# mostly shows as a stale -ENODEV (its table is never repopulated), a use
-# after unmap only in some runs; the racy ones (H7) show in some runs only.
+# oracles -- except what its registry entry says a short run may miss
+# (rare_in_short_runs), and the racy ones (H7), which show in some runs only.
 # Those are asserted by the strategies and repro labels instead.
-NOT_IN_A_SHORT_RUN = {("v12", "H6")}
-
-
 def carries(strategy):
     s = next(s for s in registry(SGTORTURE)["strategies"] if s["name"] == strategy)
     return {hazard(SGTORTURE, h)["repro"]["oracle"] for h in s["inherent"]
-            if not hazard(SGTORTURE, h)["race"] and (strategy, h) not in NOT_IN_A_SHORT_RUN}
+            if not hazard(SGTORTURE, h)["race"] and h not in s["rare_in_short_runs"]}
 
 
 def sgtorture(*args, timeout=300):
