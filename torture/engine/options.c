@@ -70,10 +70,11 @@ const char torture_options_help[] =
 "  --budget N            repro: seconds for all attempts (60); hunt: seconds per seed\n"
 "                        (10); explore: schedules (100)\n"
 "  --seeds N             hunt: how many seeds, from --seed on (default: 10)\n"
-"  --progress DONE/TOTAL[@SECONDS]  a line per run on stderr, numbered from DONE+1\n"
-"                        of TOTAL steps, with the time so far (SECONDS spent before)\n"
-"                        and an estimate of what is left (a script running several\n"
-"                        sgtortures passes its own count)\n"
+"  --progress DONE/TOTAL[@SECONDS[+AFTER]]  a line per run on stderr, numbered\n"
+"                        from DONE+1 of TOTAL steps, with the time so far (SECONDS\n"
+"                        spent before) and an estimate of what is left (AFTER: the\n"
+"                        seconds the steps after these runs are expected to take; a\n"
+"                        script running several sgtortures passes its own count)\n"
 "  --help                this text\n";
 
 void torture_print_options_help(FILE *out)

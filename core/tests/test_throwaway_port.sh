@@ -1,0 +1,33 @@
+#!/bin/sh
+# A new port is its own file and one registry line: a throwaway port (v19's
+# code under another name) is added to a copy of the tree, touching nothing
+# else, and the registry-driven tests take it in: its verdict test is
+# discovered and the strategies, torture and repro labels pass with it.
+# Usage: test_throwaway_port.sh SOURCE_DIR
+set -u
+src=$1
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cd "$src" || exit 1
+# The tree as it is (tracked and new files), without any build.
+git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$tmp" || exit 1
+cd "$tmp" || exit 1
+sed -e 's/sgtable_v19_ops/sgtable_throwaway_ops/' -e 's/\.name = "v19"/.name = "throwaway"/' \
+    -e '/\.bench_reference = true,/d' -e 's/"v19-check-populate"/"throwaway-check-populate"/' \
+    core/sgtable/strategy_v19.c >core/sgtable/strategy_throwaway.c || exit 1
+sed -i 's/^\tX(fixed)$/\tX(fixed)\t\t\\\n\tX(throwaway)/' core/sgtable/registry.c
+grep -q 'X(throwaway)' core/sgtable/registry.c || { echo "FAIL: the registry line was not added"; exit 1; }
+log=$tmp/log
+if ! { cmake --preset default && cmake --build --preset default; } >"$log" 2>&1; then
+	tail -30 "$log"; echo "FAIL: the tree with the throwaway port does not build"; exit 1
+fi
+build/default/torture/sgtorture list | grep -q '^  throwaway ' ||
+	{ echo "FAIL: list does not show the throwaway port"; exit 1; }
+ctest --test-dir build/default -N | grep -q 'torture.verdict_throwaway' ||
+	{ echo "FAIL: no verdict test discovered for the throwaway port"; exit 1; }
+if ! ctest --test-dir build/default -j2 -L 'strategies|torture|repro' >"$log" 2>&1; then
+	grep -E 'Failed|\*\*\*' "$log" | head -20; echo "FAIL: a test fails with the throwaway port"
+	exit 1
+fi
+echo "PASS test_throwaway_port: $(grep -oE '[0-9]+ tests failed out of [0-9]+' "$log")," \
+     "with the port's file and its registry line only"
