@@ -20,22 +20,7 @@
 #include <check/thread.h>
 #include <check/wait.h>
 
-#include "torture.h"
-
-/* One run's state, in the child. */
-struct torture_run {
-	const struct torture_config *cfg;
-	const struct torture_subject *subject;
-	struct torture_result *res;
-	void *state;			/* the subject's */
-	atomic_bool stop;
-	atomic_int exited;		/* threads that left their loop (--ops: all, at the end) */
-	struct torture_thread *threads;
-	struct trace_ring **rings;	/* each thread's, for trace_snapshot() */
-	int nthreads;
-	uint64_t start_ns;
-	bool controlled;		/* --sched other than os */
-};
+#include "run.h"
 
 static struct torture_run *the_ctx;	/* for the watchdog, deadlock and divergence handlers */
 static volatile sig_atomic_t interrupted;
@@ -43,83 +28,6 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
 	interrupted = 1;
-}
-
-/* Watchdog: say who is stuck where, holding what; keep it in the result; exit 3. */
-static __attribute__((noreturn)) void watchdog_fire(const char *why)
-{
-	struct torture_result *res = the_ctx->res;
-	FILE *dump = fmemopen(res->dump, sizeof(res->dump) - 1, "w");
-
-	if (dump) {
-		fprintf(dump, "watchdog: %s\n", why);
-		for (int i = 0; i < the_ctx->nthreads; i++)
-			if (the_ctx->threads[i].sgt)
-				sgt_thread_dump(the_ctx->threads[i].sgt, dump);
-		fclose(dump);
-	}
-	/* The parent prints the dump with the result: once. */
-	snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog");
-	res->exit_code = 3;
-	res->finished = true;
-	sgt_exit_now(3);
-}
-
-static void on_hang(const char *what, const void *addr)
-{
-	char why[160];
-
-	snprintf(why, sizeof(why), "%s waited for %s (%p) past the timeout",
-		 sgt_current() ? sgt_current()->name : "a thread", what, addr);
-	watchdog_fire(why);
-}
-
-static void stats_line(struct torture_run *ctx, double t, FILE *out)
-{
-	const struct torture_config *cfg = ctx->cfg;
-
-	fprintf(out, "sgtorture %s/%s t=%.1fs:", ctx->res->variant, ctx->res->model, t);
-	for (int r = 0; r < ctx->subject->nr_roles; r++) {
-		unsigned long total = 0, fails = 0, max = 0, min = ~0ul;
-
-		if (!cfg->threads[r])
-			continue;
-		for (int i = 0; i < cfg->threads[r]; i++) {
-			unsigned long n = atomic_load(&ctx->res->ops[r][i]);
-
-			total += n;
-			fails += atomic_load(&ctx->res->fails[r][i]);
-			max = n > max ? n : max;
-			min = n < min ? n : min;
-		}
-		/* locktorture's flags: ??? for unfairness, !!! for failure. */
-		fprintf(out, " %s: Total: %lu Max/Min: %lu/%lu %sFail: %lu%s",
-			ctx->subject->role_name[r],
-			total, max, min, max - min > max / 2 ? "??? " : "", fails,
-			fails ? " !!!" : "");
-	}
-	fputc('\n', out);
-}
-
-static void watch_progress(struct torture_run *ctx, unsigned long *seen, uint64_t *since,
-			   uint64_t now)
-{
-	for (int i = 0; i < ctx->nthreads; i++) {
-		unsigned long p = atomic_load_explicit(&ctx->threads[i].progress,
-						       memory_order_relaxed);
-
-		if (p != seen[i] || torture_stutter_paused()) {
-			seen[i] = p;
-			since[i] = now;
-		} else if (now - since[i] > ctx->cfg->watchdog * 1000000000ull) {
-			char why[128];
-
-			snprintf(why, sizeof(why), "no progress in %s for %u s",
-				 ctx->threads[i].sgt ? ctx->threads[i].sgt->name : "a thread",
-				 ctx->cfg->watchdog);
-			watchdog_fire(why);
-		}
-	}
 }
 
 /* The controller: statistics, stutter and the watchdog until the time is up. */
@@ -149,13 +57,13 @@ static void control(struct torture_run *ctx, uint64_t start)
 				last_steps = sched_ctl_steps();
 				steps_since = now;
 			} else if (now - steps_since > cfg->watchdog * 1000000000ull) {
-				watchdog_fire("the controlled scheduler made no step");
+				torture_watchdog_fire("the controlled scheduler made no step");
 			}
 		} else {
 			if (now - start >= (uint64_t)(cfg->duration * 1e9))
 				break;
 			torture_stutter_tick(now);
-			watch_progress(ctx, seen, since, now);
+			torture_watch_progress(ctx, seen, since, now);
 		}
 		/*
 		 * Racy on purpose: a report being counted in another thread may
@@ -165,7 +73,7 @@ static void control(struct torture_run *ctx, uint64_t start)
 		torture_collect_tsan(ctx->res);
 		if (cfg->stat_interval > 0 && now >= next_stat) {
 			if (now > start && !cfg->quiet)
-				stats_line(ctx, (double)(now - start) / 1e9, stdout);
+				torture_stats_line(ctx, (double)(now - start) / 1e9, stdout);
 			next_stat = now + (uint64_t)(cfg->stat_interval * 1e9);
 		}
 		/* Short at first: a controlled run of a few operations ends in a millisecond. */
@@ -237,7 +145,7 @@ static void setup(struct torture_run *ctx, int variant, int model)
 	}
 	trace_enable(cfg->timeline, cfg->sched != SCHED_OS);
 	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
-	sgt_set_hang_handler(on_hang);
+	torture_watch_start(ctx);
 	sgt_fault_reset();
 	sgt_fault_seed(cfg->seed);
 	ctx->state = ctx->subject->setup(cfg, variant, model);
@@ -345,7 +253,7 @@ static void join_threads(struct torture_run *ctx)
 			snprintf(why, sizeof(why), "%s did not stop within %u s",
 				 ctx->threads[i].sgt ? ctx->threads[i].sgt->name : "a thread",
 				 ctx->cfg->watchdog);
-			watchdog_fire(why);
+			torture_watchdog_fire(why);
 		}
 	}
 }
@@ -392,7 +300,7 @@ static void end_completed(struct torture_run *ctx, uint64_t start)
 	torture_hook_remove();
 	res->elapsed = (double)(sgt_now_ns() - start) / 1e9;
 	if (!cfg->quiet && cfg->stat_interval > 0)
-		stats_line(ctx, res->elapsed, stdout);
+		torture_stats_line(ctx, res->elapsed, stdout);
 	ctx->subject->teardown(ctx->state, res);	/* the final leak check */
 	torture_collect_tsan(res);
 	keep_tsan_schedule(ctx);
