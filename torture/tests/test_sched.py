@@ -17,10 +17,19 @@ import sys
 import tempfile
 import time
 
-from testlib import clean_port, fail, main, run, run_json
+from testlib import clean_port, fail, main, registry, run, run_json
 
 SGTORTURE, TEST = sys.argv[1], sys.argv[2]
 CLEAN = clean_port(SGTORTURE)  # the registry's declared-clean port
+
+
+def repro_port(hazard):
+    """The port a hazard's smallest configuration runs on (the registry's)."""
+    return next(h for h in registry(SGTORTURE)["hazards"]
+                if h["name"] == hazard)["repro"]["strategy"]
+
+
+H7_PORT, H2_PORT = repro_port("H7"), repro_port("H2")
 # hazard -> explore options that make pct fail on the first schedule
 FOUND_BY_PCT = {
     "H7": ["--seed", "2"],
@@ -36,7 +45,7 @@ def test_determinism():
         for policy in ["pct", "random"]:
             hashes = set()
             for _ in range(10):
-                rc, out, doc = run_json([SGTORTURE, "--strategy", "v19", "--sched", policy,
+                rc, out, doc = run_json([SGTORTURE, "--strategy", H7_PORT, "--sched", policy,
                                          "--seed", "5", "--sched-steps", "5000",
                                          "--sched-dir", tmp], tmp)
                 run = doc["runs"][0]
@@ -45,7 +54,7 @@ def test_determinism():
             if len(hashes) != 1:
                 fail(f"{policy}: 10 runs of one seed gave {len(hashes)} traces: {hashes}")
         # And a different seed gives a different schedule (the hash means something).
-        rc, out, doc = run_json([SGTORTURE, "--strategy", "v19", "--sched", "random",
+        rc, out, doc = run_json([SGTORTURE, "--strategy", H7_PORT, "--sched", "random",
                                  "--seed", "6", "--sched-steps", "5000", "--sched-dir", tmp], tmp)
         if (doc["runs"][0]["sched"]["trace_hash"],) == (list(hashes)[0][0],):
             fail("seeds 5 and 6 gave the same trace")
@@ -163,7 +172,8 @@ def report_key(run, frame):
 def test_tsan_replay(hazard):
     """explore finds a TSan-only hazard under a controlled schedule; the schedule
     replays 10 of 10 times to the same report (type and top frames)."""
-    frame = {"H8": "v12_owned", "H9": "set_once_populate", "H10": "access_owned"}[hazard]
+    frame = next(h for h in registry(SGTORTURE)["hazards"]
+                 if h["name"] == hazard)["repro"]["tsan_frame"]
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, err = run([SGTORTURE, "explore", hazard, "--budget", "1", "--no-shrink",
                             "--sched-dir", tmp, "--quiet"] + TSAN_FOUND[hazard], timeout=300)
@@ -224,7 +234,7 @@ def test_schedule_files():
                          f"'{want}':\n{err}{out[:300]}")
         # A file for another strategy: refused, naming what it was written for.
         rc, out, err = run([SGTORTURE, "replay", path, "--strategy", CLEAN])
-        if rc != 2 or "written for variant=v19" not in err:
+        if rc != 2 or f"written for variant={H7_PORT}" not in err:
             fail(f"another strategy: exit {rc}: {err}")
 
 
@@ -285,7 +295,7 @@ def test_deadlock():
     is blocked, at once, not a watchdog timeout."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.monotonic()
-        rc, out, doc = run_json([SGTORTURE, "--strategy", "v12", "--devres-model", "devres-6.16",
+        rc, out, doc = run_json([SGTORTURE, "--strategy", H2_PORT, "--devres-model", "devres-6.16",
                                  "--hazard", "H2", "--threads",
                                  "creators=0,accessors=1,revokers=1,freers=0", "--objects", "1",
                                  "--devices", "1", "--sched", "pct", "--seed", "1",
@@ -315,7 +325,7 @@ def test_check_files():
             fail(f"both counterexamples in one file: {found['file']}")
         before = sorted(os.listdir(tmp))
         for e in (found, other):
-            oracle = e["file"].split("-v19-devres-2026-")[1].rsplit("-", 1)[0]
+            oracle = e["file"].split(f"-{H7_PORT}-devres-2026-")[1].rsplit("-", 1)[0]
             config = open(e["file"]).read().splitlines()[2]
             if f"--until {oracle} " not in config or e["replay"] not in out:
                 fail(f"{e['file']}: oracle {oracle}, config {config}")
