@@ -22,6 +22,9 @@ from testlib import sgtorture as run_sgtorture
 
 SGTORTURE = sys.argv[1]
 CLEAN = clean_port(SGTORTURE)  # the registry's declared-clean port
+# The ports a hazard's smallest configuration runs on: the registry names them.
+H6_PORT = hazard(SGTORTURE, "H6")["repro"]["strategy"]
+H9_PORT = hazard(SGTORTURE, "H9")["repro"]["strategy"]
 TEST = sys.argv[2]
 BUILD = sys.argv[3] if len(sys.argv) > 3 else "default"
 FAULTS = ["devres-alloc=0.01", "devm-add-action=0.01", "page-alloc=0.01",
@@ -108,7 +111,7 @@ def test_known_bad_variant():
     sees the program's synchronisation only, under controlled schedules);
     elsewhere the losing populator's map drop unmaps a table in use, which v19
     on devres-6.17 never does without the variant."""
-    args = ["--strategy", "v19", "--devres-model", "devres-6.17", *CONTROLLED, "--seed", "1",
+    args = ["--strategy", H9_PORT, "--devres-model", "devres-6.17", *CONTROLLED, "--seed", "1",
             "--quiet"]
     rc, out, err, doc = sgtorture(*args, "--hazard", "H9")
     check(rc == 1, f"exit {rc}, expected 1")
@@ -124,13 +127,13 @@ def test_known_bad_variant():
     rc, out, err, doc = sgtorture(*args)
     run = doc["runs"][0]
     check("double-unmap" not in run["violations"] and run["tsan"]["reports"] == 0,
-          f"v19 without H9 shows H9's oracle: {sorted(run['violations'])} "
+          f"{H9_PORT} without H9 shows H9's oracle: {sorted(run['violations'])} "
           f"tsan={run['tsan']['reports']}", run)
 
 
 BAD_USAGE = [
     (["--strategy", "v20"], "'v20'", CLEAN),
-    (["--strategy", "v19,bogus"], "'bogus'", "setonce-init"),
+    (["--strategy", f"{CLEAN},bogus"], "'bogus'", CLEAN),
     (["--duration", "-1"], "'-1'", "0.001 to 86400"),
     (["--duration", "soon"], "'soon'", "0.001 to 86400"),
     # Hostile numbers: strtod takes these, and a NaN duration would run for ever.
@@ -268,7 +271,7 @@ def test_list_text():
 def test_quiet():
     """--quiet prints one line a run (End of test), a failure's Replay line and the
     verdict table: no outcome tables or reports, which --json holds."""
-    rc, out, err, doc = sgtorture("--strategy", f"v19,{CLEAN}", "--devres-model", "all",
+    rc, out, err, doc = sgtorture("--strategy", f"{H6_PORT},{CLEAN}", "--devres-model", "all",
                                   *CONTROLLED, "--sched-steps", "2000", "--seed", "1", "--quiet")
     runs = len(doc["runs"])
     ends = [l for l in out.splitlines() if l.startswith("End of test: ")]
@@ -287,18 +290,18 @@ def test_json():
     """The JSON holds the configuration, seed, per-role counts, violations by kind
     with their first message, TSan count, duration and exit reason, for a failing
     run; and a run stopped by a signal still writes it."""
-    # devres-6.17: v19 carries only H6 there, so its run completes (H7 on
-    # the other models can crash it under the sanitizers).
-    rc, out, err, doc = sgtorture("--strategy", f"v19,{CLEAN}", "--devres-model", "devres-6.17",
-                                  *CONTROLLED,
+    # devres-6.17: H6's port (v19) carries only H6 there, so its run completes
+    # (H7 on the other models can crash it under the sanitizers).
+    rc, out, err, doc = sgtorture("--strategy", f"{H6_PORT},{CLEAN}", "--devres-model",
+                                  "devres-6.17", *CONTROLLED,
                                   "--seed", "42", "--threads",
                                   "creators=1,accessors=3,revokers=1,freers=1", "--quiet")
     check(rc == 1, f"exit {rc}, expected 1")
     check(doc["config"]["seed"] == 42 and doc["config"]["threads"]["Accessors"] == 3,
           f"config: {doc['config']}")
     check(doc["verdict"] == "FAILURE" and doc["exit_code"] == 1, "top-level verdict")
-    v19, fixed = doc["runs"]
-    check(v19["strategy"] == "v19" and fixed["strategy"] == CLEAN, "run order")
+    v19, fixed = doc["runs"]  # H6's port and the clean one
+    check(v19["strategy"] == H6_PORT and fixed["strategy"] == CLEAN, "run order")
     check(len(v19["roles"]["Accessors"]["per_thread"]) == 3, "per-thread counts")
     check(sum(v19["roles"]["Accessors"]["per_thread"]) == v19["roles"]["Accessors"]["ops"],
           "per-thread counts do not add up")
@@ -314,7 +317,7 @@ def test_json():
     # Stopped by SIGTERM half-way through a long run: the JSON is still written.
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "r.json")
-        p = subprocess.Popen([SGTORTURE, "--strategy", f"{CLEAN},v19", "--duration", "60",
+        p = subprocess.Popen([SGTORTURE, "--strategy", f"{CLEAN},{H6_PORT}", "--duration", "60",
                               "--seed", "1", "--quiet", "--json", path],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.5)
