@@ -31,8 +31,7 @@ static void help(const struct torture_subject *s)
 		printf("  %s\n", verbs[i]->usage);
 	printf("Race creation, access and revocation of DRM GEM shmem sg tables; report what "
 	       "broke.\nID is a scenario: %s (sgtorture list).\n\n", s->scenario_ids());
-	s->options_help(stdout);
-	torture_print_options_help(stdout);
+	torture_params_help(s, stdout);
 	printf("\nExit status: 0 clean, 1 a violation, a sanitizer report, a leak or a forbidden\n"
 	       "outcome, 2 bad usage, 3 watchdog.  repro: 0 found, 1 not found within the budget.\n"
 	       "hunt: 0 every seed found it, else 1.  explore: 0 a schedule failed, else 1.\n");

@@ -189,10 +189,15 @@ const char *torture_expect_label(const struct torture_config *cfg)
  */
 static char pending_tsan_log[sizeof(((struct torture_result *)0)->tsan_log)];
 
-void torture_keep_tsan_log(const char *path)
+bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
+			   int until)
 {
-	if (!strcmp(path, pending_tsan_log))
+	if (!torture_schedule_keep(cfg, res, until))
+		return false;
+	/* The schedule's raw TSan reports stay beside it. */
+	if (res->tsan_reports && !strcmp(res->tsan_log, pending_tsan_log))
 		pending_tsan_log[0] = 0;
+	return true;
 }
 
 static void remove_pending_tsan_log(void)
@@ -222,11 +227,12 @@ bool torture_attempt(struct torture_config *cfg, struct torture_result *res)
  */
 void torture_end_of_test(const struct torture_config *cfg, const struct torture_result *res)
 {
-	char replay[1024], sched[1024];
+	char args[1024], replay[1100], sched[1024];
 
-	torture_replay_cmdline(cfg, res->variant_index, res->model_index, replay, sizeof(replay));
-	printf("End of test: %s: %s exit=%s\n", res->exit_code ? "FAILURE" : "SUCCESS",
-	       replay + strlen(cfg->argv0) + 1, res->exit_reason);
+	torture_args(cfg, res->variant_index, res->model_index, TP_RUN | TP_SHOWN | TP_POLICY, args,
+		     sizeof(args));
+	printf("End of test: %s: %s exit=%s\n", res->exit_code ? "FAILURE" : "SUCCESS", args,
+	       res->exit_reason);
 
 	if (cfg->sched != SCHED_OS && !cfg->quiet)
 		printf("Schedule: %s, %llu steps, trace %016llx%s%s\n", sched_policy_name[cfg->sched],
@@ -234,6 +240,7 @@ void torture_end_of_test(const struct torture_config *cfg, const struct torture_
 		       res->sched_file[0] ? ", kept in " : "", res->sched_file);
 	if (!res->exit_code || cfg->sched == SCHED_REPLAY)
 		return;		/* a replay's command is the one just run */
+	snprintf(replay, sizeof(replay), "%s %s", cfg->argv0, args);
 	printf("Replay: %s%s\n", replay, cfg->timeline ? "" : " --timeline");
 	if (res->sched_file[0] && !cfg->quiet) {	/* --quiet: a failure's one replay */
 		torture_replay_schedule_cmd(cfg, res->sched_file, sched, sizeof(sched));

@@ -148,6 +148,17 @@ static void record_tsan_report(const char *type, bool is_new)
 		found(res);
 }
 
+void torture_count_op(struct torture_thread *t, bool failed)
+{
+	struct torture_result *res = o.res;
+
+	/* Relaxed: statistics, read by the controller and at the end. */
+	atomic_fetch_add_explicit(&res->ops[t->role][t->idx], 1, memory_order_relaxed);
+	if (failed)
+		atomic_fetch_add_explicit(&res->fails[t->role][t->idx], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
+}
+
 void torture_observe(struct torture_thread *t, int outcome)
 {
 	enum sgt_grade g = o.cfg->subject->grade(o.res->variant_index, outcome);

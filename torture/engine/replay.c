@@ -1,67 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sgtorture replay FILE [OPTION]...: run the configuration a schedule file
- * holds, under that schedule.  Options after the file add to or override
- * the file's (--json, --quiet); one that changes the variant, model or
- * threads is refused, because the choices would not fit the run.
+ * holds, under that schedule.  The file's options are set through their
+ * rows (params.h), then the options after the file: those that only change
+ * what is shown (--json, --quiet, --timeline, --watchdog) are taken; one
+ * that changes the run is refused, because the choices would not fit it.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "verbs.h"
 
-#define MAX_ARGS 128
-
-/* The config line's options, split at spaces; '...' keeps spaces inside one. */
-static int split(char *line, char **argv, int max)
-{
-	int n = 0;
-
-	for (char *p = line; *p && n < max;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		if (*p == '\'') {
-			argv[n++] = ++p;
-			p += strcspn(p, "'");
-		} else {
-			argv[n++] = p;
-			p += strcspn(p, " ");
-		}
-		if (*p)
-			*p++ = 0;
-	}
-	return n;
-}
-
 static void parse_replay(struct torture_config *cfg, int argc, char **argv)
 {
-	static struct torture_schedule s;
-	static char sched_opt[4096 + 8];
-	char *args[MAX_ARGS];
-	int n = 0;
+	static struct torture_schedule s;	/* cfg keeps pointers to its values */
+	const char *file = argc > 1 ? argv[1] : NULL;
 
-	if (argc < 2 || argv[1][0] == '-')
+	if (!file || file[0] == '-')
 		torture_usage_error("replay: which schedule file? accepted is a file written by a "
 				    "failing --sched random or pct run");
-	if (!torture_read_schedule(argv[1], &s))
+	if (!torture_read_schedule(file, &s))
 		torture_usage_error("replay: %s", s.error);
 	free(s.choices);	/* read again, and fitted to the run, by --sched replay: */
-	args[n++] = argv[0];
-	n += split(s.config, args + n, MAX_ARGS - n - argc - 2);
-	snprintf(sched_opt, sizeof(sched_opt), "replay:%s", argv[1]);
-	args[n++] = "--sched";
-	args[n++] = sched_opt;
-	for (int i = 2; i < argc && n < MAX_ARGS - 1; i++)
-		args[n++] = argv[i];	/* the user's, last: they override */
-	args[n] = NULL;
-	torture_parse_options(n, args, cfg);
+	s.choices = NULL;
+	torture_schedule_apply(&s, file, cfg);
+	cfg->sched = SCHED_REPLAY;
+	cfg->sched_replay_file = file;
+	argv[1] = argv[0];	/* the options after the file, as getopt's argv */
+	torture_parse_args(argc - 1, argv + 1, cfg);
+	if (cfg->sched != SCHED_REPLAY || cfg->sched_replay_file != file)
+		torture_usage_error("replay %s: --sched '%s': accepted is only the file's "
+				    "schedule", file, sched_policy_name[cfg->sched]);
+	torture_options_done(cfg);
 	if (cfg->nr_variants != 1 || cfg->nr_models != 1)
 		torture_usage_error("replay %s: one %s on one %s; the options asked for %d x %d",
-				    argv[1], cfg->subject->variant_key, cfg->subject->model_key,
-				    cfg->nr_variants, cfg->nr_models);
+				    cfg->sched_replay_file, cfg->subject->variant_key,
+				    cfg->subject->model_key, cfg->nr_variants, cfg->nr_models);
 }
 
 static int replay_main(struct torture_config *cfg)

@@ -317,15 +317,6 @@ static json_t *jtext(const char *s)
 	return j;
 }
 
-const char *torture_json_key(const char *option, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", option);
-	for (char *c = buf; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	return buf;
-}
-
 static json_t *leaks_json(const struct torture_result *res)
 {
 	json_t *leaks = json_object();
@@ -428,23 +419,13 @@ static json_t *result_json(const struct torture_config *cfg, const struct tortur
 	return doc;
 }
 
+/* The options (every row written back, by its key), the verb and the scenario. */
 static json_t *config_json(const struct torture_config *cfg)
 {
-	json_t *threads = json_object(), *faults = json_array(), *doc;
+	json_t *doc = torture_params_json(cfg);
 
-	for (int r = 0; r < cfg->subject->nr_roles; r++)
-		json_object_set_new(threads, cfg->subject->role_name[r],
-				    json_integer(cfg->threads[r]));
-	for (int i = 0; i < cfg->nr_faults; i++)
-		json_array_append_new(faults, json_string(cfg->faults[i]));
-	doc = json_pack("{s:s,s:s?,s:o,s:f,s:I,s:o,s:f,s:f,s:f,s:i,s:s?}",
-			"verb", cfg->verb, "scenario", cfg->scenario, "threads", threads,
-			"duration", cfg->duration, "seed", (json_int_t)cfg->seed, "faults", faults,
-			"jitter", cfg->jitter, "stutter", cfg->stutter,
-			"stat_interval", cfg->stat_interval, "watchdog", (int)cfg->watchdog,
-			"until", cfg->stop_on == SGT_ORACLE_NONE ? NULL : sgt_oracle_name(cfg->stop_on));
-	if (doc)
-		json_object_update_new(doc, cfg->subject->config_json(cfg));
+	json_object_set_new(doc, "verb", json_string(cfg->verb));
+	json_object_set_new(doc, "scenario", cfg->scenario ? json_string(cfg->scenario) : json_null());
 	return doc;
 }
 

@@ -154,17 +154,6 @@ static void setup(struct torture_run *ctx, int variant, int model)
 		sgt_fault_parse(cfg->faults[i], err, sizeof(err));	/* validated already */
 }
 
-void torture_count_op(struct torture_thread *t, bool failed)
-{
-	struct torture_result *res = t->run->res;
-
-	/* Relaxed: statistics, read by the controller and at the end. */
-	atomic_fetch_add_explicit(&res->ops[t->role][t->idx], 1, memory_order_relaxed);
-	if (failed)
-		atomic_fetch_add_explicit(&res->fails[t->role][t->idx], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
-}
-
 void torture_delay(struct torture_thread *t, uint32_t max_us)
 {
 	uint32_t us = torture_random_below(&t->rng, max_us);

@@ -4,14 +4,18 @@
  * after a header that holds the version and the whole configuration, so
  * that `sgtorture replay FILE` needs nothing else:
  *
- *   # sgtorture schedule 2
+ *   # sgtorture schedule 3
  *   for: variant=v19 model=devres-2026 threads=0,1,1,1 policy=pct seed=2 hash=...
- *   config: --strategy v19 --devres-model devres-2026 ... --sched-steps 20000
+ *   option: strategy=v19
+ *   option: devres-model=devres-2026
+ *   ...				(every value of a row a run depends on)
  *   choices: 20014
  *   0 2 1 1 0 ... (32 a line)
  *   end
  *
- * The reader checks every line and names the first bad one.
+ * The options are the table's fields (params.h), set back through their
+ * rows: no command line is written or parsed.  The reader checks every line
+ * and names the first bad one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +30,7 @@
 #include "torture.h"
 
 #define SCHEDULE_MAGIC	"# sgtorture schedule "
-#define SCHEDULE_VERSION 2
+#define SCHEDULE_VERSION 3
 
 /* "threads=0,1,1,1": the number of threads in each role. */
 static void threads_field(const struct torture_config *cfg, char *buf, size_t len)
@@ -37,31 +41,39 @@ static void threads_field(const struct torture_config *cfg, char *buf, size_t le
 		n += (size_t)snprintf(buf + n, len - n, "%s%d", r ? "," : "", cfg->threads[r]);
 }
 
-/* The options of the run, without the program's name and any --sched option. */
-static void config_line(const struct torture_config *cfg, const struct torture_result *res,
-			char *buf, size_t len)
+/*
+ * "option: NAME=VALUE", a line for each value of every row that changes
+ * what runs or what is shown ("NAME=" for a flag that is on).  The policy's
+ * rows are left out: the choices below replace it.
+ */
+static void write_options(FILE *f, const struct torture_config *cfg,
+			  const struct torture_result *res)
 {
-	struct torture_config plain = *cfg;
-	char cmd[2048];
+	int variant = res->variant_index, model = res->model_index;
+	struct torture_config run = torture_one_run(cfg, &variant, &model);
+	struct torture_values v;
 
-	plain.sched = SCHED_OS;
-	torture_replay_cmdline(&plain, res->variant_index, res->model_index, cmd, sizeof(cmd));
-	snprintf(buf, len, "%s --sched-steps %lu", cmd + strlen(cfg->argv0) + 1, cfg->sched_steps);
+	for (const struct torture_param *p = torture_params(cfg->subject); p->name; p++) {
+		if (!(p->flags & (TP_RUN | TP_SHOWN)))
+			continue;
+		torture_param_show(&run, p, &v);
+		for (int i = 0; i < v.n; i++)
+			fprintf(f, "option: %s=%s\n", p->name, v.v[i]);
+	}
 }
 
 /* The whole file: header, configuration (stopping at cfg's oracle), the choices. */
 static bool write_file(FILE *f, const struct torture_config *cfg, const struct torture_result *res,
 		       const uint32_t *c, size_t n)
 {
-	char threads[128], config[2048];
+	char threads[128];
 
 	threads_field(cfg, threads, sizeof(threads));
-	config_line(cfg, res, config, sizeof(config));
 	fprintf(f, SCHEDULE_MAGIC "%d\n", SCHEDULE_VERSION);
 	fprintf(f, "for: variant=%s model=%s %s policy=%s seed=%llu hash=%016llx\n", res->variant,
 		res->model, threads, sched_policy_name[cfg->sched], (unsigned long long)cfg->seed,
 		(unsigned long long)res->sched_hash);
-	fprintf(f, "config: %s\n", config);
+	write_options(f, cfg, res);
 	fprintf(f, "choices: %zu\n", n);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%u%c", c[i], i % 32 == 31 || i + 1 == n ? '\n' : ' ');
@@ -130,7 +142,7 @@ static FILE *create_unique(const struct torture_config *cfg, const struct tortur
 	return NULL;
 }
 
-bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
+bool torture_schedule_keep(const struct torture_config *cfg, struct torture_result *res,
 			   int until)
 {
 	struct torture_config as_kept = *cfg;
@@ -158,15 +170,7 @@ bool torture_keep_schedule(const struct torture_config *cfg, struct torture_resu
 		ok = false;
 	free(s.choices);
 	snprintf(res->sched_file, sizeof(res->sched_file), "%s", ok ? path : "");
-	if (ok && res->tsan_reports)
-		torture_keep_tsan_log(res->tsan_log);	/* the schedule's raw reports stay too */
 	return ok;
-}
-
-void torture_replay_schedule_cmd(const struct torture_config *cfg, const char *file, char *buf,
-				 size_t len)
-{
-	snprintf(buf, len, "%s replay %s --timeline", cfg->argv0, file);
 }
 
 /* A bad line: "FILE:LINE: what", into the schedule's error. */
@@ -210,6 +214,42 @@ static bool push(struct torture_schedule *s, uint32_t v, size_t *cap)
 	}
 	s->choices[s->nr++] = v;
 	return true;
+}
+
+/* "NAME=VALUE" of an option line into s; false with s->error if it is not one. */
+static bool take_option(struct torture_schedule *s, const char *path, int lineno, char *v)
+{
+	size_t nl = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	if (!nl || v[nl] != '=' || nl >= sizeof(s->options[0].name))
+		return bad(s, path, lineno, "option '%.40s': accepted is NAME=VALUE", v);
+	if (strlen(v + nl + 1) >= sizeof(s->options[0].value))
+		return bad(s, path, lineno, "option %.*s: its value is longer than %zu", (int)nl, v,
+			   sizeof(s->options[0].value) - 1);
+	if (s->nr_options == SCHEDULE_MAX_OPTIONS)
+		return bad(s, path, lineno, "more than %d options", SCHEDULE_MAX_OPTIONS);
+	snprintf(s->options[s->nr_options].name, sizeof(s->options[0].name), "%.*s", (int)nl, v);
+	snprintf(s->options[s->nr_options].value, sizeof(s->options[0].value), "%s", v + nl + 1);
+	s->options[s->nr_options++].line = lineno;
+	return true;
+}
+
+/* The option lines after for:, into s; line holds the first line after them. */
+static bool read_options(FILE *f, struct torture_schedule *s, const char *path, int *lineno,
+			 char *line, size_t len)
+{
+	char *v;
+
+	for (;;) {
+		++*lineno;
+		if (!fgets(line, (int)len, f))
+			return bad(s, path, *lineno, "truncated: accepted is 'option: NAME=VALUE' or "
+				   "'choices: N'");
+		if (!header(line, "option", &v))
+			return true;
+		if (!take_option(s, path, *lineno, v))
+			return false;
+	}
 }
 
 /* The choices, from line *lineno on, to "end". */
@@ -273,12 +313,10 @@ bool torture_read_schedule_stream(FILE *f, const char *path, struct torture_sche
 		    bad(s, path, lineno, "accepted is 'for: variant=... model=... threads=...'"));
 	if (ok)
 		snprintf(s->for_line, sizeof(s->for_line), "%s", v);
-	ok = ok && ((++lineno, fgets(line, sizeof(line), f) && header(line, "config", &v)) ||
-		    bad(s, path, lineno, "accepted is 'config: OPTIONS'"));
-	if (ok)
-		snprintf(s->config, sizeof(s->config), "%s", v);
-	ok = ok && ((++lineno, fgets(line, sizeof(line), f) && header(line, "choices", &v)) ||
-		    bad(s, path, lineno, "accepted is 'choices: N'"));
+	ok = ok && read_options(f, s, path, &lineno, line, sizeof(line));
+	ok = ok && (header(line, "choices", &v) ||
+		    bad(s, path, lineno, "accepted is 'option: NAME=VALUE' or 'choices: N'"));
+	s->choices_line = lineno + 1;
 	if (ok) {
 		s->expected = strtoul(v, &end, 10);
 		ok = (end != v && !*end && s->expected > 0) ||
@@ -292,113 +330,81 @@ bool torture_read_schedule_stream(FILE *f, const char *path, struct torture_sche
 	return ok;
 }
 
-/* "threads=0,1,1,1" of a for: line, as counts; the number of roles read. */
-static int for_threads(const char *for_line, int *threads)
+/* A row's values in the file, in order. */
+static void file_values(const struct torture_schedule *s, const struct torture_param *p,
+			struct torture_values *out)
 {
-	const char *p = strstr(for_line, "threads=");
-	int n = 0;
+	out->n = 0;
+	for (int i = 0; i < s->nr_options && out->n < TP_MAX_VALUES; i++)
+		if (!strcmp(s->options[i].name, p->name))
+			snprintf(out->v[out->n++], TP_VALUE_LEN, "%s", s->options[i].value);
+}
 
-	for (p = p ? p + 8 : ""; n < TORTURE_MAX_ROLES && *p >= '0' && *p <= '9'; n++) {
-		threads[n] = (int)strtol(p, (char **)&p, 10);
-		if (*p == ',')
-			p++;
+/* "--fault a --fault b", or "no --fault". */
+static void describe(const struct torture_param *p, const struct torture_values *v, char *buf,
+		     size_t len)
+{
+	size_t n = 0;
+
+	if (!v->n)
+		snprintf(buf, len, "no --%s", p->name);
+	for (int i = 0; i < v->n && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s--%s%s%s", i ? " " : "", p->name,
+				      p->arg ? " " : "", p->arg ? v->v[i] : "");
+}
+
+/* The option line s has no row for, or that is not part of a run's configuration. */
+static const struct torture_param *option_row(const struct torture_config *cfg,
+					      const struct torture_schedule *s, int i)
+{
+	const struct torture_param *p = torture_param_find(cfg->subject, s->options[i].name);
+
+	return p && (p->flags & (TP_RUN | TP_SHOWN)) ? p : NULL;
+}
+
+void torture_schedule_apply(const struct torture_schedule *s, const char *path,
+			    struct torture_config *cfg)
+{
+	for (int i = 0; i < s->nr_options; i++) {
+		const struct torture_param *p = option_row(cfg, s, i);
+
+		if (!p)
+			torture_usage_error("replay %s:%d: option '%s': accepted are the options of "
+					    "a run's configuration (--help)", path,
+					    s->options[i].line, s->options[i].name);
+		torture_usage_where("replay %s:%d", path, s->options[i].line);
+		torture_param_set(cfg, p, s->options[i].value);
 	}
-	return n;
+	torture_usage_where(NULL);
 }
 
-/* "variant=v19" of a for: line: does it name name? */
-static bool for_names(const char *for_line, const char *key, const char *name)
+/* The first row a replay must match that differs between the file and cfg, in buf. */
+static bool first_difference(const struct torture_config *cfg,
+			     const struct torture_schedule *s, char *buf, size_t len, int *line)
 {
-	char want[128];
+	int variant = cfg->variants[0], model = cfg->models[0];
+	struct torture_config run = cfg->nr_variants == 1 && cfg->nr_models == 1 ?
+		torture_one_run(cfg, &variant, &model) : *cfg;
+	struct torture_values file, now;
+	char a[600], b[600];
 
-	snprintf(want, sizeof(want), "%s=%s ", key, name);
-	return strstr(for_line, want) != NULL;
-}
-
-/*
- * The next "--name value" of a config line from *p on: name and value as
- * pointers into the line, lengths in *nl and *vl; false at its end.
- */
-static bool next_option(const char **p, const char **name, size_t *nl, const char **value,
-			size_t *vl)
-{
-	const char *s = strstr(*p, "--"), *end;
-
-	if (!s)
-		return false;
-	end = strstr(s + 2, " --");
-	end = end ? end : s + strlen(s);
-	*name = s;
-	*nl = strcspn(s, " ");
-	if (*nl > (size_t)(end - s))
-		*nl = (size_t)(end - s);
-	*value = s + *nl + (s[*nl] == ' ');
-	*vl = end > *value ? (size_t)(end - *value) : 0;
-	*p = end;
-	return true;
-}
-
-/* Options that change what is shown, not what runs: they may differ from the file's. */
-static bool presentation(const char *name, size_t nl)
-{
-	static const char *const shown[] = { "--timeline", "--watchdog", NULL };
-
-	for (int i = 0; shown[i]; i++)
-		if (nl == strlen(shown[i]) && !strncmp(name, shown[i], nl))
-			return true;
-	return false;
-}
-
-/* The value of the nth (from 0) option name in line ("" for a flag), or NULL. */
-static const char *option_in(const char *line, const char *name, size_t nl, int nth, size_t *vl)
-{
-	const char *n, *v;
-	size_t l;
-
-	while (next_option(&line, &n, &l, &v, vl))
-		if (l == nl && !strncmp(n, name, nl) && nth-- == 0)
-			return v;
-	return NULL;
-}
-
-/* How many times name came in line before p (a repeated option: --fault). */
-static int occurrence(const char *line, const char *p, const char *name, size_t nl)
-{
-	const char *n, *v;
-	size_t l, vl;
-	int k = 0;
-
-	while (next_option(&line, &n, &l, &v, &vl) && n < p)
-		k += l == nl && !strncmp(n, name, nl);
-	return k;
-}
-
-/* The first option that differs between the file's line and the run's, named in buf. */
-static bool first_difference(const char *file, const char *run, char *buf, size_t len)
-{
-	const char *line = file, *n, *v, *ov;
-	size_t nl, vl, ovl;
-
-	while (next_option(&line, &n, &nl, &v, &vl)) {
-		if (presentation(n, nl))
+	for (const struct torture_param *p = torture_params(cfg->subject); p->name; p++) {
+		if (!(p->flags & TP_RUN))
 			continue;
-		ov = option_in(run, n, nl, occurrence(file, n, n, nl), &ovl);
-		if (!ov) {
-			snprintf(buf, len, "%.*s %.*s, and the run does not give it", (int)nl, n,
-				 (int)vl, v);
-			return true;
-		}
-		if (ovl != vl || strncmp(v, ov, vl)) {
-			snprintf(buf, len, "%.*s %.*s, and the run asks for %.*s %.*s", (int)nl, n,
-				 (int)vl, v, (int)nl, n, (int)ovl, ov);
-			return true;
-		}
-	}
-	for (line = run; next_option(&line, &n, &nl, &v, &vl);) {
-		if (presentation(n, nl) || option_in(file, n, nl, occurrence(run, n, n, nl), &ovl))
+		file_values(s, p, &file);
+		torture_param_show(&run, p, &now);
+		if (torture_values_same(&file, &now))
 			continue;
-		snprintf(buf, len, "no %.*s, and the run asks for %.*s %.*s", (int)nl, n, (int)nl,
-			 n, (int)vl, v);
+		*line = 2;	/* the for: line, when the file does not give the option */
+		for (int i = 0; i < s->nr_options; i++)
+			if (!strcmp(s->options[i].name, p->name)) {
+				*line = s->options[i].line;
+				break;
+			}
+		describe(p, &file, a, sizeof(a));
+		describe(p, &now, b, sizeof(b));
+		snprintf(buf, len, "%s, and the run %s%s", a, now.n ? "asks for " : "does not give ",
+			 now.n ? b : "it");
 		return true;
 	}
 	return false;
@@ -407,32 +413,24 @@ static bool first_difference(const char *file, const char *run, char *buf, size_
 bool torture_schedule_fits(const struct torture_config *cfg, struct torture_schedule *s,
 			   const char *path)
 {
-	const struct torture_subject *sub = cfg->subject;
-	int threads[TORTURE_MAX_ROLES] = { 0 }, n = for_threads(s->for_line, threads), total = 0;
-	struct torture_result res = { .variant_index = cfg->variants[0],
-				      .model_index = cfg->models[0] };
-	char have[2048], diff[512];
+	char diff[1300];
+	int total = 0, line;
 
-	if (!for_names(s->for_line, "variant", sub->variant_name(cfg->variants[0])) ||
-	    !for_names(s->for_line, "model", sub->model_name(cfg->models[0])))
-		return bad(s, path, 2, "written for %s, not for %s %s on %s", s->for_line,
-			   sub->variant_key, sub->variant_name(cfg->variants[0]),
-			   sub->model_name(cfg->models[0]));
-	for (int r = 0; r < sub->nr_roles; r++) {
-		if (n != sub->nr_roles || threads[r] != cfg->threads[r])
-			return bad(s, path, 2, "written for other threads (%s): replay it with "
-				   "its own configuration (sgtorture replay %s)", s->for_line, path);
-		total += threads[r];
-	}
-	/* Any other option that changes the run makes the choices another run's. */
-	config_line(cfg, &res, have, sizeof(have));
-	if (first_difference(s->config, have, diff, sizeof(diff)))
-		return bad(s, path, 3, "written for %s: a replay runs the file's configuration "
+	for (int i = 0; i < s->nr_options; i++)
+		if (!option_row(cfg, s, i))
+			return bad(s, path, s->options[i].line, "option '%s': accepted are the "
+				   "options of a run's configuration (--help)", s->options[i].name);
+	/* Any option that changes the run makes the choices another run's. */
+	if (first_difference(cfg, s, diff, sizeof(diff), &line))
+		return bad(s, path, line, "written for %s: a replay runs the file's configuration "
 			   "(sgtorture replay %s, adding only --json, --quiet, --timeline, "
 			   "--watchdog)", diff, path);
+	for (int r = 0; r < cfg->subject->nr_roles; r++)
+		total += cfg->threads[r];
 	for (size_t i = 0; i < s->nr; i++)
 		if (s->choices[i] >= (uint32_t)total)
-			return bad(s, path, 5 + (int)(i / 32), "choice %u: accepted are threads 0 to %d",
-				   s->choices[i], total - 1);
+			return bad(s, path, s->choices_line + (int)(i / 32),
+				   "choice %u: accepted are threads 0 to %d", s->choices[i],
+				   total - 1);
 	return true;
 }

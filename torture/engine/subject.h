@@ -12,7 +12,6 @@
 #ifndef SGT_TORTURE_SUBJECT_H
 #define SGT_TORTURE_SUBJECT_H
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <check/sched.h>
 
 struct torture_config;
+struct torture_param;
 struct torture_result;
 struct torture_thread;
 
@@ -63,18 +63,14 @@ struct torture_subject {
 	const struct sgt_window_conflict *(*conflicts)(int variant);
 
 	/*
-	 * The subject's own options: a new config with their defaults
-	 * (cfg->subject_cfg), parsed in the engine's getopt loop.
+	 * The subject's own options: a new config (cfg->subject_cfg, zeroed;
+	 * the rows' defaults fill it), and their rows of the options' table
+	 * (params.h; offsets into that config), {0}-terminated.
 	 */
 	void *(*config_new)(void);
-	const struct option *options;	/* {0}-terminated; val >= 256 */
-	void (*options_help)(FILE *out);	/* the axes' and its options' lines of --help */
-	void (*parse_option)(struct torture_config *cfg, int val, const char *arg);
+	const struct torture_param *params;
 	/* After parsing: cross-checks (exit 2 through torture_usage_error()). */
 	void (*check_options)(struct torture_config *cfg);
-	/* Its options for the replay command line; its part of the JSON config. */
-	void (*replay_args)(const struct torture_config *cfg, char *buf, size_t len);
-	json_t *(*config_json)(const struct torture_config *cfg);
 
 	/*
 	 * Scenarios by id: repro, hunt and explore set cfg to scenario id's

@@ -21,6 +21,7 @@
 #include <check/violation.h>
 
 #include "helpers.h"
+#include "params.h"
 #include "subject.h"
 #include "trace.h"
 
@@ -86,29 +87,18 @@ struct torture_config {
 	const char *argv0;
 };
 
-/* Bad usage: one line naming the value and the accepted ones, then exit 2. */
-__attribute__((noreturn, format(printf, 1, 2))) void torture_usage_error(const char *fmt, ...);
-/* Numbers from the command line: finite, in [min, max], else a usage error. */
-double torture_parse_double(const char *opt, const char *arg, double min, double max,
-			    const char *accepted);
-long torture_parse_long(const char *opt, const char *arg, long min, long max);
 /*
  * --threads "role=N,...": into threads[] (by role_option's order); 0, or
  * -EINVAL with one line in err naming the bad part and the accepted ones.
  */
 int torture_threads_parse(const char *arg, int nr_roles, const char *const *role_option,
 			  int observer, int *threads, char *err, size_t len);
-/* Parse the options after the verb (and its id); on bad usage exit 2. */
+/* Parse the options after the verb (and its id), then check them; on bad usage exit 2. */
 void torture_parse_options(int argc, char **argv, struct torture_config *cfg);
-void torture_defaults(struct torture_config *cfg, const struct torture_subject *subject,
-		      const char *argv0);
-void torture_config_free(struct torture_config *cfg);
-/* The command line that replays one run: same configuration, same seed. */
-void torture_replay_cmdline(const struct torture_config *cfg, int variant, int model,
-			    char *buf, size_t len);
-extern const char torture_options_help[];
-/* The engine's options, with the tables' names (fault points) filled in. */
-void torture_print_options_help(FILE *out);
+/* Only the getopt loop: the options given override cfg's (replay, after a file's). */
+void torture_parse_args(int argc, char **argv, struct torture_config *cfg);
+/* Once every option is in: cross-checks, outputs, a replay's file; exit 2 on bad usage. */
+void torture_options_done(struct torture_config *cfg);
 
 /* --- results, in memory shared with the parent ---------------------------- */
 
@@ -198,8 +188,6 @@ void torture_print_result(const struct torture_config *cfg, const struct torture
 /* Every run's result as one JSON document; false on I/O error. */
 bool torture_write_json(const char *path, const struct torture_config *cfg,
 			struct torture_result *const *res, int nr_runs, int verdict);
-/* An option name as a JSON key: "a-b" is "a_b". */
-const char *torture_json_key(const char *option, char *buf, size_t len);
 /* Can path be written?  Checked before a run, so a result is never lost at the end. */
 bool torture_path_writable(const char *path);
 
@@ -248,8 +236,12 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 /* Room for a controlled run's decisions, shared with the child (check, explore's shrink). */
 struct sched_ctl_trace *torture_trace_map(void);
 void torture_trace_unmap(struct sched_ctl_trace *t);
-/* A controlled attempt's TSan log to keep (with its kept schedule), not to remove. */
-void torture_keep_tsan_log(const char *path);
+/*
+ * Keep the last attempt's pending schedule (torture_schedule_keep()) and,
+ * beside it, its raw TSan log, which the next attempt would remove.
+ */
+bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
+			   int until);
 /* One run of cfg's first variant and model, forked: did the stop_on oracle fire? */
 bool torture_attempt(struct torture_config *cfg, struct torture_result *res);
 /* Is the i-th run (or seed) of a matrix this shard's?  Round robin, so parts stay even. */
@@ -291,16 +283,22 @@ void torture_schedule_pending(struct torture_config *cfg);
  * whose configuration stops at until (the oracle it is reported for);
  * res->sched_file names it.  False (res->sched_file empty) if there was none.
  */
-bool torture_keep_schedule(const struct torture_config *cfg, struct torture_result *res,
+bool torture_schedule_keep(const struct torture_config *cfg, struct torture_result *res,
 			   int until);
-/* "sgtorture replay FILE --timeline": what every printed replay of a schedule says. */
-void torture_replay_schedule_cmd(const struct torture_config *cfg, const char *file, char *buf,
-				 size_t len);
 
 /* A schedule file, read and checked line by line. */
+#define SCHEDULE_MAX_OPTIONS	64
+
 struct torture_schedule {
 	char for_line[512];		/* "variant=v19 model=devres-2026 threads=0,1,1,1 ..." */
-	char config[2048];		/* the run's options */
+	/* The run's configuration: one "option: NAME=VALUE" line per value of a row. */
+	struct {
+		char name[32];
+		char value[TP_VALUE_LEN];
+		int line;
+	} options[SCHEDULE_MAX_OPTIONS];
+	int nr_options;
+	int choices_line;		/* the first line of choices */
 	uint32_t *choices;		/* malloc'ed */
 	size_t nr, expected;
 	char error[768];		/* "FILE:LINE: what is wrong", when the read failed */
@@ -309,7 +307,17 @@ struct torture_schedule {
 bool torture_read_schedule(const char *path, struct torture_schedule *s);
 /* The same from an open stream (the fuzz target reads from memory); path names it. */
 bool torture_read_schedule_stream(FILE *f, const char *path, struct torture_schedule *s);
-/* Was s written for cfg's variant, model and threads?  Else false with s->error. */
+/*
+ * Set cfg's options from s's (a replay runs the file's configuration); exit 2
+ * naming the line of an option there is no row for.
+ */
+void torture_schedule_apply(const struct torture_schedule *s, const char *path,
+			    struct torture_config *cfg);
+/*
+ * Was s written for cfg's configuration, option by option (those that only
+ * change what is shown aside)?  Else false with s->error naming the first
+ * that differs.
+ */
 bool torture_schedule_fits(const struct torture_config *cfg, struct torture_schedule *s,
 			   const char *path);
 

@@ -191,7 +191,7 @@ static void list_roles(FILE *out)
 	fprintf(out, "\nroles (--threads ROLE=N,...):\n");
 	for (int r = 0; r < SGTABLE_NR_ROLES; r++)
 		fprintf(out, "  %-10s %d by default: %s\n", sgtable_role_option[r],
-			sgtable_subject.role_default[r], sgtable_role_help[r]);
+			sgtable_role_default[r], sgtable_role_help[r]);
 }
 
 /* Every outcome an accessor can observe and the grade each port gives it. */

@@ -268,6 +268,11 @@ static void freer_step(struct torture_thread *t)
 	torture_count_op(t, false);
 }
 
+/* Threads per role by default: one of each, two accessors (they observe). */
+const int sgtable_role_default[SGTABLE_NR_ROLES] = {
+	[SGTABLE_CREATOR] = 1, [SGTABLE_ACCESSOR] = 2, [SGTABLE_REVOKER] = 1, [SGTABLE_FREER] = 1,
+};
+
 const char *const sgtable_role_help[SGTABLE_NR_ROLES] = {
 	[SGTABLE_CREATOR] = "make an object (own resv, a parent's, or an import) and swap it into "
 			    "a pool slot; put what was there, maybe the last reference",

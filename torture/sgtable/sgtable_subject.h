@@ -8,5 +8,6 @@
 extern const struct torture_subject sgtable_subject;
 /* What one iteration of each role does, for `list` (roles.c, beside the steps). */
 extern const char *const sgtable_role_help[];
+extern const int sgtable_role_default[];
 
 #endif /* SGT_TORTURE_SGTABLE_SUBJECT_H */

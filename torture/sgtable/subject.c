@@ -15,9 +15,6 @@
 #include "sgtable_subject.h"
 #include "state.h"
 
-static const int role_default[SGTABLE_NR_ROLES] = {
-	[SGTABLE_CREATOR] = 1, [SGTABLE_ACCESSOR] = 2, [SGTABLE_REVOKER] = 1, [SGTABLE_FREER] = 1,
-};
 
 /* The subject's own windows and the kernel's, whose overlap is a hazard's shape. */
 static const struct sgt_window_conflict common_conflicts[] = {
@@ -63,58 +60,49 @@ static const struct sgt_window_conflict *conflicts(int v)
 	return sgtable_strategies[v]->conflicts;
 }
 
-/* --- options ------------------------------------------------------------------ */
+/* --- options: the subject's rows of the options' table ----------------------------- */
 
-enum { OPT_HAZARD = 256, OPT_OBJECTS, OPT_DEVICES, OPT_IMPORTS };
-
-static const struct option options[] = {
-	{ "hazard", required_argument, 0, OPT_HAZARD },
-	{ "objects", required_argument, 0, OPT_OBJECTS },
-	{ "devices", required_argument, 0, OPT_DEVICES },
-	{ "imports", no_argument, 0, OPT_IMPORTS },
-	{ 0 },
-};
-
-static void options_help(FILE *out)
-{
-	fprintf(out,
-"  --strategy LIST       a comma list of %s,\n"
-"                        or all (default: all)\n"
-"  --devres-model LIST   a comma list of %s,\n"
-"                        or all (default: %s)\n"
-"  --hazard ID           switch on hazard ID's variant, %s..%s, or none (default: none)\n"
-"  --objects N           objects in the shared pool, 1..4096 (default: 16)\n"
-"  --devices N           devices, 1..%d (default: 2)\n"
-"  --imports             creators also make imported (dma-buf) objects (default: off;\n"
-"                        --hazard H5 turns it on)\n"
-"  roles (--threads): creators, accessors, revokers, freers\n"
-"                        (default: creators=1,accessors=2,revokers=1,freers=1)\n",
-		sgtable_strategy_names(), devres_model_names(), devres_models[DEVRES_2026].name,
-		sgtable_hazards[0].name, sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name, MAX_DEVICES);
-}
-
-static void parse_option(struct torture_config *cfg, int val, const char *arg)
+static void set_hazard(struct torture_config *cfg, const struct torture_param *p,
+		       const char *arg)
 {
 	char err[200];
 
-	switch (val) {
-	case OPT_HAZARD:
-		if (!strcmp(arg, "none"))
-			opts(cfg)->hazard = NULL;
-		else if (sgtable_hazard_parse(arg, &opts(cfg)->hazard, err, sizeof(err)))
-			torture_usage_error("--hazard: %s, or none", err);
-		break;
-	case OPT_OBJECTS:
-		opts(cfg)->objects = (int)torture_parse_long("--objects", arg, 1, 4096);
-		break;
-	case OPT_DEVICES:
-		opts(cfg)->devices = (int)torture_parse_long("--devices", arg, 1, MAX_DEVICES);
-		break;
-	case OPT_IMPORTS:
-		opts(cfg)->imports = true;
-		break;
-	}
+	if (!strcmp(arg, "none"))
+		opts(cfg)->hazard = NULL;
+	else if (sgtable_hazard_parse(arg, &opts(cfg)->hazard, err, sizeof(err)))
+		torture_usage_error("--hazard: %s, or none", err);
 }
+
+static void show_hazard(const struct torture_config *cfg, const struct torture_param *p,
+			struct torture_values *out)
+{
+	snprintf(out->v[out->n++], TP_VALUE_LEN, "%s",
+		 opts(cfg)->hazard ? opts(cfg)->hazard->name : "none");
+}
+
+static const char *hazard_names(const struct torture_subject *s)
+{
+	static char names[32];
+
+	snprintf(names, sizeof(names), "%s..%s, or none", sgtable_hazards[0].name,
+		 sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name);
+	return names;
+}
+
+#define OPT(member)	TP_FIELD(struct sgtable_options, member)
+
+static const struct torture_param params[] = {
+	{ "hazard", "ID", TP_CUSTOM, TP_RUN, .set = set_hazard, .show = show_hazard,
+	  .def = "none", .none = "none", .accepted = hazard_names,
+	  .help = "switch on hazard ID's variant of the port (sgtorture list)" },
+	{ "objects", "N", TP_INT, TP_RUN | TP_ALWAYS, OPT(objects), 1, 4096, .def = "16",
+	  .help = "objects in the shared pool" },
+	{ "devices", "N", TP_INT, TP_RUN | TP_ALWAYS, OPT(devices), 1, MAX_DEVICES, .def = "2",
+	  .help = "devices" },
+	{ "imports", NULL, TP_FLAG, TP_RUN, OPT(imports),
+	  .help = "creators also make imported (dma-buf) objects; --hazard H5 turns it on" },
+	{ NULL },
+};
 
 static void check_options(struct torture_config *cfg)
 {
@@ -133,23 +121,6 @@ static void check_options(struct torture_config *cfg)
 			torture_usage_error("--hazard %s is a variant of %s; strategy %s does not "
 					    "have it", h->name, h->where,
 					    sgtable_strategies[cfg->variants[i]]->name);
-}
-
-static void replay_args(const struct torture_config *cfg, char *buf, size_t len)
-{
-	const struct sgtable_options *o = opts(cfg);
-
-	snprintf(buf, len, "%s%s --objects %d --devices %d%s", o->hazard ? " --hazard " : "",
-		 o->hazard ? o->hazard->name : "", o->objects, o->devices,
-		 o->imports ? " --imports" : "");
-}
-
-static json_t *config_json(const struct torture_config *cfg)
-{
-	const struct sgtable_options *o = opts(cfg);
-
-	return json_pack("{s:s?,s:i,s:i,s:b}", "hazard", o->hazard ? o->hazard->name : NULL,
-			 "objects", o->objects, "devices", o->devices, "imports", o->imports);
 }
 
 /* --- scenarios: the hazard catalogue ---------------------------------------------- */
@@ -283,8 +254,6 @@ static void *config_new(void)
 
 	if (!o)
 		abort();
-	o->objects = 16;
-	o->devices = 2;
 	return o;
 }
 
@@ -313,7 +282,7 @@ const struct torture_subject sgtable_subject = {
 	.nr_roles = SGTABLE_NR_ROLES,
 	.role_name = sgtable_role_name,
 	.role_option = sgtable_role_option,
-	.role_default = role_default,
+	.role_default = sgtable_role_default,
 	.observer_role = SGTABLE_ACCESSOR,
 	.nr_outcomes = SGTABLE_OUT_NR,
 	.outcome_name = sgtable_outcome_name,
@@ -321,12 +290,8 @@ const struct torture_subject sgtable_subject = {
 	.common_conflicts = common_conflicts,
 	.conflicts = conflicts,
 	.config_new = config_new,
-	.options = options,
-	.options_help = options_help,
-	.parse_option = parse_option,
+	.params = params,
 	.check_options = check_options,
-	.replay_args = replay_args,
-	.config_json = config_json,
 	.scenario_apply = scenario_apply,
 	.scenario_ids = scenario_ids,
 	.list = sgtable_list,

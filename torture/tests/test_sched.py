@@ -212,14 +212,23 @@ def test_schedule_files():
             fail(f"replay {path}: exit {rc}, trace {run0['sched']['trace_hash']} (expected "
                  f"{m.group(1)}), {sorted(run0['violations'])}")
         lines = open(path).read().splitlines()
+        c = next(i for i, line in enumerate(lines) if line.startswith("choices:"))
         cases = {
             "garbage": (["garbage"], ":1: not a sgtorture schedule"),
             "version": (["# sgtorture schedule 1"] + lines[1:], ":1: version 1"),
-            "truncated": (lines[:6], ":6: truncated"),
-            "count": (lines[:3] + ["choices: 99999999"] + lines[4:], "where the header says"),
-            "choice": (lines[:4] + ["9" + lines[4][1:]] + lines[5:], ":5: choice 9"),
-            "word": (lines[:4] + ["x" + lines[4][1:]] + lines[5:], ":5: 'x "),
-            "no config": (lines[:2] + lines[3:], ":3: accepted is 'config: OPTIONS'"),
+            "truncated": (lines[:c + 3], f":{c + 3}: truncated"),
+            "count": (lines[:c] + ["choices: 99999999"] + lines[c + 1:], "where the header says"),
+            "choice": (lines[:c + 1] + ["9" + lines[c + 1][1:]] + lines[c + 2:],
+                       f":{c + 2}: choice 9"),
+            "word": (lines[:c + 1] + ["x" + lines[c + 1][1:]] + lines[c + 2:], f":{c + 2}: 'x "),
+            "no choices": (lines[:2] + lines[c + 1:], ":3: accepted is 'option: NAME=VALUE' or "
+                           "'choices: N'"),
+            "bad option": (lines[:2] + ["option: nonsense"] + lines[2:],
+                           ":3: option 'nonsense': accepted is NAME=VALUE"),
+            "unknown option": (lines[:2] + ["option: frobs=1"] + lines[2:], ":3: option 'frobs'"),
+            "not a run's": (lines[:2] + ["option: json=/tmp/x"] + lines[2:], ":3: option 'json'"),
+            "bad value": (lines[:2] + ["option: objects=0"] + lines[2:],
+                          ":3: --objects '0': accepted is a whole number from 1 to 4096"),
         }
         for name, (text, expect) in cases.items():
             bad = os.path.join(tmp, "bad.sched")
@@ -234,7 +243,8 @@ def test_schedule_files():
                          f"'{want}':\n{err}{out[:300]}")
         # A file for another strategy: refused, naming what it was written for.
         rc, out, err = run([SGTORTURE, "replay", path, "--strategy", CLEAN])
-        if rc != 2 or f"written for variant={H7_PORT}" not in err:
+        if rc != 2 or f"written for --strategy {H7_PORT}, and the run asks for --strategy " \
+                f"{CLEAN}" not in err:
             fail(f"another strategy: exit {rc}: {err}")
 
 
@@ -326,9 +336,9 @@ def test_check_files():
         before = sorted(os.listdir(tmp))
         for e in (found, other):
             oracle = e["file"].split(f"-{H7_PORT}-devres-2026-")[1].rsplit("-", 1)[0]
-            config = open(e["file"]).read().splitlines()[2]
-            if f"--until {oracle} " not in config or e["replay"] not in out:
-                fail(f"{e['file']}: oracle {oracle}, config {config}")
+            config = open(e["file"]).read().splitlines()
+            if f"option: until={oracle}" not in config or e["replay"] not in out:
+                fail(f"{e['file']}: oracle {oracle}, config {config[:20]}")
             rc, rout, rdoc = run_json(shlex.split(e["replay"]), tmp, quiet=False)
             r = rdoc["runs"][0]
             # The interleaving: numbered steps, a column per thread, the preemption marked.
@@ -379,18 +389,25 @@ def test_replay_refused():
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, doc = run_check(["H7"], tmp)
         path = doc["first_found"]["file"]
-        config = shlex.split(open(path).read().splitlines()[2][len("config: "):])
+        config = [arg for line in open(path).read().splitlines()
+                  if line.startswith("option: ")
+                  for name, value in [line[len("option: "):].split("=", 1)]
+                  for arg in ["--" + name] + ([value] if value else [])]
         for args in (["replay", path, "--devices", "2"],
                      config + ["--devices", "2", "--sched", "replay:" + path]):
             rc, out, err = run([SGTORTURE, *args])
             if rc != 2 or "--devices 1, and the run asks for --devices 2" not in err or \
                     len(err.strip().splitlines()) != 1:
                 fail(f"{args[0]} with --devices 2: exit {rc}: {err}{out[:300]}")
+        rc, out, err = run([SGTORTURE, "replay", path, "--sched", "pct"])
+        if rc != 2 or "--sched 'pct': accepted is only the file's schedule" not in err:
+            fail(f"replay with --sched pct: exit {rc}: {err}{out[:300]}")
         lines = open(path).read().splitlines()
-        n = int(lines[3].split()[1])
+        c = next(i for i, line in enumerate(lines) if line.startswith("choices:"))
+        n = int(lines[c].split()[1])
         bad = os.path.join(tmp, "diverge.sched")
         choices = ["0"] * n
-        open(bad, "w").write("\n".join(lines[:4] + [" ".join(choices[i:i + 32])
+        open(bad, "w").write("\n".join(lines[:c + 1] + [" ".join(choices[i:i + 32])
                                                     for i in range(0, n, 32)] + ["end"]) + "\n")
         rc, out, err = run([SGTORTURE, "replay", bad])
         if rc != 2 or not re.search(r"replay diverged at choice \d+ \(step \d+\): the "

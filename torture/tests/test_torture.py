@@ -11,6 +11,8 @@ every assertion names the run's replay command.
 """
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -140,7 +142,7 @@ BAD_USAGE = [
     (["--duration", "nan"], "'nan'", "0.001 to 86400"),
     (["--duration", "inf"], "'inf'", "0.001 to 86400"),
     (["--duration", "1e999"], "'1e999'", "0.001 to 86400"),
-    (["--jitter", "-nan"], "'-nan'", "[0,1]"),
+    (["--jitter", "-nan"], "'-nan'", "0 to 1"),
     (["--stutter", "infinity"], "'infinity'", "0 to 3600"),
     (["--objects", "99999999999999999999"], "'99999999999999999999'", "4096"),
     (["--seed", "99999999999999999999999"], "'99999999999999999999999'", "whole number"),
@@ -157,7 +159,7 @@ BAD_USAGE = [
     (["--devres-model", "devres-5"], "'devres-5'", "devres-2026"),
     (["--hazard", "H11"], "H11", "H10"),
     (["--fault", "nope=0.1"], "nope=0.1", "devres-alloc"),
-    (["--jitter", "2"], "'2'", "[0,1]"),
+    (["--jitter", "2"], "'2'", "0 to 1"),
     (["--objects", "0"], "'0'", "4096"),
     (["--bogus"], "--bogus", "--help"),
     (["--sched", "fifo"], "'fifo'", "pct"),
@@ -333,7 +335,70 @@ def test_json():
         check(second["exit_reason"] == "not-run", "the second run ran after the signal")
 
 
+def help_defaults():
+    """--OPTION -> the default --help prints for it (from the option table)."""
+    out = subprocess.run([SGTORTURE, "--help"], capture_output=True, text=True,
+                         check=True).stdout
+    # Each option's entry runs from its "  --name" line to the next one.
+    entries = re.split(r"^  (?=--)", out.split("\n\n", 1)[1], flags=re.M)[1:]
+    found = {}
+    for e in entries:
+        text = " ".join(e.split())
+        m = re.search(r"default: ([^)]*)\)$", text)
+        if m:
+            found[text.split()[0]] = m.group(1)
+    return found
+
+
+def test_options_table():
+    """One table drives --help, the defaults, --json's config and the replay
+    line: the default --help names is the one a run applies; a value with
+    quotes and spaces survives the printed Replay: line and a schedule file."""
+    defaults = help_defaults()
+    check(len(defaults) >= 30, f"--help lists {len(defaults)} defaults")
+    rc, out, err, doc = sgtorture("--strategy", CLEAN, "--duration", "0.05",
+                                  "--stat-interval", "0")
+    config = doc["config"]
+    compared = 0
+    for opt, shown in defaults.items():
+        key = opt[2:].replace("-", "_")
+        if key not in config or key in ("strategy", "duration", "stat_interval", "seed"):
+            continue
+        value = config[key]
+        if isinstance(value, dict):  # threads, by role name
+            continue
+        text = ("on" if value else "off") if isinstance(value, bool) else \
+            "none" if value is None else value
+        if key == "faults":
+            text = "none" if not value else ",".join(value)
+        if isinstance(value, float) and value == int(value):
+            text = str(int(value))
+        if value is None and shown in ("none", "never"):  # JSON's null for "none" rows
+            text = shown
+        compared += 1
+        check(str(text) == shown, f"{opt}: --help says default {shown}, a run applies {text}")
+    check(compared >= 12, f"only {compared} defaults compared")
+    # A hostile --until-match: quotes, spaces, a dollar; the printed replay keeps it.
+    text = "it's \"a\" $HOME"
+    rc, out, err, doc = sgtorture("--strategy", CLEAN, "--duration", "0.05", "--stat-interval",
+                                  "0", "--until", "use-after-free", "--until-match", text)
+    replay = doc["runs"][0]["replay"]
+    echo = re.search(r"^End of test: \w+: (.*) exit=", out, re.M)
+    check(echo and echo.group(1) in replay, f"End of test and replay differ:\n{out}\n{replay}")
+    args = shlex.split(replay)
+    rc, out, err, again = run_sgtorture(args[0], *args[1:], "--duration", "0.05",
+                                        "--stat-interval", "0")
+    check(again and again["config"]["until_match"] == text and
+          again["config"]["seed"] == doc["config"]["seed"],
+          f"the replay line {replay} ran {again and again['config']}")
+    # A control character cannot be kept on one line: refused.
+    p = subprocess.run([SGTORTURE, "--until", "use-after-free", "--until-match", "a\nb"],
+                       capture_output=True, text=True, timeout=30)
+    check(p.returncode == 2 and "control" in p.stderr, f"newline: exit {p.returncode}")
+
+
 TESTS = {
+    "options_table": test_options_table,
     "fixed_clean": test_fixed_clean,
     "known_bad_variant": test_known_bad_variant,
     "bad_usage": test_bad_usage,
