@@ -6,7 +6,7 @@ Usage: bench_report.py BENCH.json [LIST.json]
 
 LIST.json is `sgtorture list --json` (scripts/bench writes it beside the
 benchmarks): the lock choice of each strategy, which take a lock on the fast
-path, and the reference (the first lock-free port with a plain mutex: v19,
+path, and the reference (the port whose registry entry says bench_reference:
 the version under review) come from the registry; without it, from the
 list.json in BENCH.json's folder.  An instructions.json there (scripts/bench
 --instructions) adds the instruction counts beside the times.

@@ -49,6 +49,15 @@ const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name)
 	return NULL;
 }
 
+const struct sgtable_strategy_ops *sgtable_declared_clean(void)
+{
+	for (int i = 0; sgtable_strategies[i]; i++)
+		if (sgtable_strategies[i]->declared_clean)
+			return sgtable_strategies[i];
+	fprintf(stderr, "sgtable: the registry has no port declared clean\n");
+	abort();	/* every clean twin is this port */
+}
+
 int sgtable_strategy_index(const char *name)
 {
 	for (int i = 0; sgtable_strategies[i]; i++)

@@ -79,6 +79,12 @@ struct sgtable_strategy_ops {
 	unsigned int inherent;		/* SGTABLE_HAZ() of the hazards the faithful port carries */
 	unsigned int variants;		/* SGTABLE_HAZ() of the hazard flags it accepts */
 	/*
+	 * Of its variants, those whose configuration it runs clean: its code
+	 * holds under the flag (fixed hands an import's table out as is, so
+	 * H5's imports break nothing).  A port declared clean lists them all.
+	 */
+	unsigned int clean_variants;
+	/*
 	 * Of the inherent hazards, those a few-second run may not show (v12's
 	 * H6 mostly shows as a stale -ENODEV): their repro tests assert them.
 	 */
@@ -105,6 +111,8 @@ extern const struct sgtable_strategy_ops *const sgtable_strategies[];	/* NULL-te
 extern const int sgtable_nr_strategies;
 
 const struct sgtable_strategy_ops *sgtable_strategy_find(const char *name);
+/* The first port declared clean: the clean twin of every hazard's test; aborts if none. */
+const struct sgtable_strategy_ops *sgtable_declared_clean(void);
 /* The registry index of a name another table holds: aborts, naming it, if there is none. */
 int sgtable_strategy_index(const char *name);
 /* -EINVAL and one line naming the bad name and the accepted ones. */

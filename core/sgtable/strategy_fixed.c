@@ -223,6 +223,7 @@ const struct sgtable_strategy_ops sgtable_fixed_ops = {
 	},
 	.inherent = 0,
 	.variants = SGTABLE_HAZ(H5) | SGTABLE_HAZ(H10),
+	.clean_variants = SGTABLE_HAZ(H5) | SGTABLE_HAZ(H10),
 	.outcomes = fixed_outcomes,
 	.obj_size = sizeof(struct fixed_object),
 	.funcs = { .free = fixed_free },

@@ -5,7 +5,8 @@ formed and consistent, its exit status follows the expectations, two shards
 merge to the unsharded verdict matrix, and the report loads in headless
 chromium with its matrix and plots.
 
-Usage: test_nightly.py SOURCE_DIR TEST
+Usage: test_nightly.py SOURCE_DIR TEST SGTORTURE
+(SGTORTURE: the build's, for the registry's ports; the nightly builds its own.)
 """
 import json
 import os
@@ -15,16 +16,22 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-SRC, TEST = sys.argv[1], sys.argv[2]
+SRC, TEST, SGTORTURE = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, os.path.join(SRC, "torture", "tests"))
-from testlib import check, fail, main  # noqa: E402  (the shared helper of every test script)
+# The shared helpers of every test script, after the path they live on.
+from testlib import check, clean_port, fail, hazard, main  # noqa: E402
 PY = "/usr/bin/python3"
+# Two ports from the registry: the one declared clean, and H6's (it carries hazards).
+CLEAN = clean_port(SGTORTURE)
+CARRIER = hazard(SGTORTURE, "H6")["repro"]["strategy"]
+PORTS = f"{CARRIER},{CLEAN}"
 SHORT = {
-    "SGT_NIGHTLY_SECONDS": "1", "SGT_NIGHTLY_STRATEGIES": "v19,fixed",
+    "SGT_NIGHTLY_SECONDS": "1", "SGT_NIGHTLY_STRATEGIES": PORTS,
     "SGT_NIGHTLY_HAZARDS": "H1 H6", "SGT_NIGHTLY_REPRO_BUDGET": "20", "SGT_NIGHTLY_TSAN": "0",
-    "SGT_NIGHTLY_BENCH": "default", "SGT_NIGHTLY_BENCH_FILTER": "floor|fastpath/(v19|fixed)/shared",
+    "SGT_NIGHTLY_BENCH": "default",
+    "SGT_NIGHTLY_BENCH_FILTER": f"floor|fastpath/({CARRIER}|{CLEAN})/shared",
     "SGT_NIGHTLY_BENCH_MIN_TIME": "0.002", "SGT_NIGHTLY_SEED": "1", "SGT_NIGHTLY_FUZZ": "0",
-    "SGT_BENCH_INSTRUCTIONS_FILTER": "floor/(empty|raw)|fastpath/(v19|fixed)/shared",
+    "SGT_BENCH_INSTRUCTIONS_FILTER": f"floor/(empty|raw)|fastpath/({CARRIER}|{CLEAN})/shared",
     "SGT_BENCH_INSTRUCTIONS_THREADS": "1",
 }
 FILES = ["matrix-none.json", "matrix-faults.json", "repro-H1.json", "repro-H6.json",
@@ -81,13 +88,13 @@ def test_short():
         if sorted(fuzz) != ["fault", "schedule", "threads"] or \
                 any(r["exit_code"] or "Done" not in r["summary"] for r in fuzz.values()):
             fail(f"fuzz.json: {fuzz}")
-        # A configuration that should be clean and is not: v19 declared clean.
+        # A configuration that should be clean and is not: H6's port declared clean.
         p = subprocess.run([PY, os.path.join(SRC, "reports/nightly.py"), out,
-                            "--expect-clean", "fixed,v19", "--hazards", "H1 H6"],
+                            "--expect-clean", f"{CLEAN},{CARRIER}", "--hazards", "H1 H6"],
                            capture_output=True, text=True)
         summary = open(os.path.join(out, "summary.txt")).read()
         if p.returncode != 1 or "REGRESSION" not in summary:
-            fail(f"v19 declared clean: exit {p.returncode}, {summary!r}")
+            fail(f"{CARRIER} declared clean: exit {p.returncode}, {summary!r}")
         check_junit(os.path.join(out, "junit.xml"), want_failures=True)
         # A known hazard no longer found: its repro result says not found.
         path = os.path.join(out, "repro-H6.json")

@@ -509,6 +509,6 @@ const struct torture_param torture_engine_params[] = {
 	  .def_help = "clean for a port declared clean, found for one carrying hazards",
 	  .help = "repro, hunt, explore, check: exit 0 only when no oracle fired (and check's "
 		  "bound was exhausted), or when the scenario's oracle fired" },
-	{ NULL },
+	{ 0 },
 };
 

@@ -18,8 +18,11 @@ void torture_usage_where(const char *fmt, ...)
 {
 	va_list ap;
 
+	where[0] = 0;
+	if (!fmt)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(where, sizeof(where), fmt ? fmt : "", ap);
+	vsnprintf(where, sizeof(where), fmt, ap);
 	va_end(ap);
 }
 

@@ -33,13 +33,14 @@ static json_t *strategy_json(const struct sgtable_strategy_ops *ops)
 		if (ops->outcomes[o] != SGT_UNGRADED)
 			json_object_set_new(outcomes, sgtable_outcome_name[o],
 					    json_string(sgt_grade_name(ops->outcomes[o])));
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "name", ops->name, "kernel", ops->kernel, "fast_path", ops->fast_path,
 			 "slow_path", ops->slow_path, "lock_choice", ops->lock_choice,
 			 "lockfree_fast_path", ops->lockfree_fast_path,
 			 "declared_clean", ops->declared_clean, "bench_reference", ops->bench_reference,
 			 "owned_sg_table", ops->owned_sg_table != NULL,
 			 "inherent", hazard_set(ops->inherent), "variants", hazard_set(ops->variants),
+			 "clean_variants", hazard_set(ops->clean_variants),
 			 "rare_in_short_runs", hazard_set(ops->rare_in_short_runs),
 			 "windows", windows, "conflicts", conflicts, "outcomes", outcomes);
 }

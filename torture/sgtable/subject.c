@@ -101,7 +101,7 @@ static const struct torture_param params[] = {
 	  .help = "devices" },
 	{ "imports", NULL, TP_FLAG, TP_RUN, OPT(imports),
 	  .help = "creators also make imported (dma-buf) objects; --hazard H5 turns it on" },
-	{ NULL },
+	{ 0 },
 };
 
 static void check_options(struct torture_config *cfg)

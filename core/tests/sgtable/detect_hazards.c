@@ -5,8 +5,9 @@
  * thread held inside a named race window until the other side has acted, or
  * a deadlock the watchdog ends) on the port of the hazard's repro
  * configuration with its variant switched on, and the registry's oracle must
- * fire; then the same scenario runs on its clean twin -- `fixed`, or the
- * same port without the variant where only that port has the call -- and
+ * fire; then the same scenario runs on its clean twin -- the registry's port
+ * declared clean, or the same port without the variant where only that port
+ * has the call -- and
  * every oracle must stay quiet: no violation of any kind, no TSan report,
  * no hang.  A TSan oracle is asserted in the tsan build; elsewhere the
  * hazard's oracle under a controlled schedule stands in where it has one.
@@ -258,23 +259,25 @@ static void scenario_h10(const struct sgtable_strategy_ops *ops, unsigned int fl
 }
 
 /*
- * The table: a hazard's scenario and its clean twin.  twin NULL: the same
- * port without the variant (fixed has no owned handle to run it on).
+ * The table: a hazard's scenario and its clean twin.  clean_twin false: the
+ * same port without the variant (the clean port has no owned handle to run
+ * it on).
  */
 static const struct {
 	const char *hazard;
 	void (*scenario)(const struct sgtable_strategy_ops *ops, unsigned int flags);
-	const char *twin;
+	bool clean_twin;
 } detectors[] = {
-	{ "H1", scenario_h1, "fixed" },
-	{ "H2", scenario_h2, "fixed" },
-	{ "H7", scenario_h7, "fixed" },
-	{ "H8", scenario_h8, NULL },
-	{ "H9", scenario_h9, "fixed" },
-	{ "H10", scenario_h10, NULL },
+	{ "H1", scenario_h1, true },
+	{ "H2", scenario_h2, true },
+	{ "H7", scenario_h7, true },
+	{ "H8", scenario_h8, false },
+	{ "H9", scenario_h9, true },
+	{ "H10", scenario_h10, false },
 };
 
 /* --- the runner ----------------------------------------------------------- */
+
 
 static __attribute__((noreturn)) void child(const struct sgtable_hazard *h,
 					    const struct sgtable_strategy_ops *ops,
@@ -340,11 +343,11 @@ static bool fired(const struct seen *s, int oracle)
 }
 
 static int check_hazard(const char *id, void (*scenario)(const struct sgtable_strategy_ops *,
-							 unsigned int), const char *twin_name)
+							 unsigned int), bool clean_twin)
 {
 	const struct sgtable_hazard *h = sgtable_hazard_find(id);
 	const struct sgtable_strategy_ops *port = h ? sgtable_strategy_find(h->repro.strategy) : NULL;
-	const struct sgtable_strategy_ops *twin = twin_name ? sgtable_strategy_find(twin_name) : port;
+	const struct sgtable_strategy_ops *twin = clean_twin ? sgtable_declared_clean() : port;
 	int oracle = h ? oracle_here(h) : -2, failed = 0;
 	struct seen s;
 
@@ -391,7 +394,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++) {
 		if (argc > 1 && strcasecmp(argv[1], detectors[i].hazard))
 			continue;
-		failed += check_hazard(detectors[i].hazard, detectors[i].scenario, detectors[i].twin);
+		failed += check_hazard(detectors[i].hazard, detectors[i].scenario,
+				     detectors[i].clean_twin);
 		ran++;
 	}
 	if (!ran) {

@@ -77,6 +77,9 @@ static struct sgtable_object *new_object(void **state, unsigned int hazards)
 /* A test of one strategy, by name (the strategy is the test's state). */
 #define STRATEGY_TEST(fn, name) \
 	{ #fn "/" name, fn, fixture_setup, fixture_teardown, (void *)sgtable_strategy_find(name) }
+/* A test of the registry itself: run once, on the port declared clean. */
+#define REGISTRY_TEST(fn) \
+	{ #fn, fn, fixture_setup, fixture_teardown, (void *)sgtable_declared_clean() }
 /* A test run once per registered strategy: listed with this, expanded by run_strategy_tests(). */
 #define STRATEGY_TESTS(fn)	{ #fn, fn, fixture_setup, fixture_teardown, NULL }
 
