@@ -72,7 +72,7 @@ static bool pop(struct queue *q, int bound, struct item *it)
  * --shard I/N: every part runs the same first schedules until the queue
  * holds DEAL_PER_SHARD schedules a part, then keeps those whose prefix
  * hashes to it, and their subtrees.  Subtree sizes are heavy-tailed (H7 on
- * fixed, K = 2: one holds about 300 of 668 schedules), so parts can differ
+ * the clean port, K = 2: one holds about 300 of 668 schedules), so parts can differ
  * severalfold; dealing later evens them only by running most of the tree in
  * every part (measured: docs/sgtorture.md).
  */

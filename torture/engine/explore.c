@@ -286,7 +286,7 @@ out:
 	free(at);
 }
 
-/* "v19/devres-2026: use-after-free double-unmap [completed]": what a failed run saw. */
+/* "PORT/MODEL: use-after-free double-unmap [completed]": what a failed run saw. */
 static void print_failure_kinds(const struct torture_result *res)
 {
 	for (int k = 0; k < SGT_V_NR; k++)

@@ -59,7 +59,7 @@ static int worse(int verdict, int exit_code)
 }
 
 /*
- * Progress, on stderr so that stdout stays the report: "[12/33] v19/devres-2026
+ * Progress, on stderr so that stdout stays the report: "[12/33] PORT/MODEL
  * FAIL 3.0 s (elapsed 36 s, about 63 s left)".  On a terminal, and without
  * --quiet, a line as each run starts too; otherwise one line per run.  A
  * script that filters the lines says SGT_PROGRESS_STARTS=1 for the start lines.

@@ -56,7 +56,7 @@ static json_t *json_seed(const struct torture_config *cfg)
 	return json_integer((json_int_t)cfg->seed);
 }
 
-/* One axis of the matrix ("--strategy v19,fixed" or "all"), by the subject's names. */
+/* One axis of the matrix ("--strategy A,B" or "all"), by the subject's names. */
 static void set_axis(struct torture_config *cfg, const struct torture_param *p, const char *arg)
 {
 	const struct torture_subject *s = cfg->subject;

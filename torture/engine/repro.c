@@ -53,7 +53,7 @@ static void print_found(const struct torture_config *cfg, const struct torture_r
 /*
  * Attempts with seeds seed, seed + step, ... until the oracle fires or the
  * budget is spent.  An attempt can end early without the oracle: a crash
- * caused by another hazard of the same port (v12's H1 under TSan, say).
+ * caused by another hazard of the same port (H1's port crashing under TSan, say).
  * Returns whether found; *spent is the run time up to the report (or all
  * of it), summed over the attempts: the time a hunter waits.  *failed
  * counts the attempts that failed on any oracle, found or not.
@@ -78,7 +78,7 @@ static bool hunt_seed(struct torture_config *cfg, struct torture_result *res, ui
 	return false;
 }
 
-/* "repro H7: v19 on devres-2026, until use-after-free" */
+/* "repro H7: PORT on MODEL, until use-after-free" */
 static void print_header(const struct torture_config *cfg, const char *verb)
 {
 	printf("%s %s: %s on %s, until %s", verb, cfg->scenario,

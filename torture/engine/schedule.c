@@ -5,8 +5,8 @@
  * that `sgtorture replay FILE` needs nothing else:
  *
  *   # sgtorture schedule 3
- *   for: variant=v19 model=devres-2026 threads=0,1,1,1 policy=pct seed=2 hash=...
- *   option: strategy=v19
+ *   for: variant=PORT model=MODEL threads=0,1,1,1 policy=pct seed=2 hash=...
+ *   option: strategy=PORT
  *   option: devres-model=devres-2026
  *   ...				(every value of a row a run depends on)
  *   choices: 20014

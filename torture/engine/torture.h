@@ -290,7 +290,7 @@ bool torture_schedule_keep(const struct torture_config *cfg, struct torture_resu
 #define SCHEDULE_MAX_OPTIONS	64
 
 struct torture_schedule {
-	char for_line[512];		/* "variant=v19 model=devres-2026 threads=0,1,1,1 ..." */
+	char for_line[512];		/* "variant=PORT model=MODEL threads=0,1,1,1 ..." */
 	/* The run's configuration: one "option: NAME=VALUE" line per value of a row. */
 	struct {
 		char name[32];

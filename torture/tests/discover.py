@@ -33,7 +33,7 @@ def main():
             add(lines, "torture", "verdict_" + s["name"], "test_torture.py",
                 "verdict_" + s["name"])
     # Each hazard found by `repro ID` with its own oracle, with its clean twin
-    # on fixed: a TSan oracle in the tsan build, the others in the default one.
+    # on the clean port: a TSan oracle in the tsan build, the others in the default one.
     for h in doc["hazards"]:
         if (BUILD == "tsan") == h["repro"]["needs_tsan"] and BUILD in ("tsan", "default"):
             add(lines, "repro", h["name"], "test_repro.py", h["name"])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """The repro label: `sgtorture repro ID` finds each hazard with its expected
-oracle, and the same configuration on `fixed` runs clean.
+oracle, and the same configuration on the port declared clean runs clean.
 
 Deterministic: the port's repro runs under controlled random schedules from
 a fixed seed (its attempts are the same every time; TSan sees the program's
@@ -43,7 +43,7 @@ EXPECT = {
     "R2": ("use-after-free", None),
     "R3": ("mapping-after-unbind", None),
 }
-# The findings about v19 (H3, H6, H7) must come with a timeline that shows
+# The findings of H3, H6 and H7 must come with a timeline that shows
 # the interleaving: these events must be in it.
 TIMELINE_MUST_SHOW = {
     "H3": ["injected error", "put"],
@@ -81,7 +81,7 @@ def test_repro():
 
     if HAZARD.startswith("R"):
         return after_the_fix(spent)
-    # The clean twin: the same configuration on fixed, under as many controlled
+    # The clean twin: the same configuration on the clean port, under as many controlled
     # schedules every time, every oracle counted.
     rc, out, err, doc = sgtorture(SGTORTURE, "explore", HAZARD, "--strategy", CLEAN,
                                   "--sched", "random", "--seed", "1", "--no-shrink",

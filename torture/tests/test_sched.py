@@ -99,7 +99,7 @@ def test_replay(hazard):
 
 
 def test_fixed_clean():
-    """fixed: 20 schedules of each racy hazard's configuration, pct and random,
+    """The clean port: 20 schedules of each racy hazard's configuration, pct and random,
     and plain controlled runs: no violation at all."""
     with tempfile.TemporaryDirectory() as tmp:
         for hazard in ["H7", "H9", "H10"]:
@@ -139,7 +139,7 @@ def test_false_deadlock():
 
 
 def test_fixed_clean_h7():
-    """fixed under 200 random schedules of H7's configuration: clean on every
+    """The clean port under 200 random schedules of H7's configuration: clean on every
     oracle (no deadlock, no violation of any kind), not only H7's."""
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, err = run([SGTORTURE, "explore", "H7", "--strategy", CLEAN, "--sched",
@@ -257,7 +257,7 @@ def run_check(args, tmp):
 
 
 def test_check_port():
-    """check H7 on v19 finds it, with the fewest preemptions (at most 3), and its
+    """check H7 on its port finds it, with the fewest preemptions (at most 3), and its
     schedule replays to the use after free."""
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, doc = run_check(["H7"], tmp)
@@ -270,7 +270,7 @@ def test_check_port():
 
 
 def test_check_fixed():
-    """check H7 on fixed exhausts K = 2 with no failure of any oracle."""
+    """check H7 on the clean port exhausts K = 2 with no failure of any oracle."""
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--preemptions", "2"], tmp)
         if rc != 0 or not doc["exhausted"] or doc["failed"] or doc["schedules"] < 100:

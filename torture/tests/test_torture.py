@@ -109,10 +109,10 @@ def test_verdict(strategy):
 
 
 def test_known_bad_variant():
-    """v19 with H9 (no sgt_lock): TSan reports the race in the tsan build (TSan
-    sees the program's synchronisation only, under controlled schedules);
-    elsewhere the losing populator's map drop unmaps a table in use, which v19
-    on devres-6.17 never does without the variant."""
+    """H9's port with H9 (no sgt_lock): TSan reports the race in the tsan build
+    (TSan sees the program's synchronisation only, under controlled schedules);
+    elsewhere the losing populator's map drop unmaps a table in use, which the
+    port on devres-6.17 never does without the variant."""
     args = ["--strategy", H9_PORT, "--devres-model", "devres-6.17", *CONTROLLED, "--seed", "1",
             "--quiet"]
     rc, out, err, doc = sgtorture(*args, "--hazard", "H9")
@@ -292,7 +292,7 @@ def test_json():
     """The JSON holds the configuration, seed, per-role counts, violations by kind
     with their first message, TSan count, duration and exit reason, for a failing
     run; and a run stopped by a signal still writes it."""
-    # devres-6.17: H6's port (v19) carries only H6 there, so its run completes
+    # devres-6.17: H6's port carries only H6 there, so its run completes
     # (H7 on the other models can crash it under the sanitizers).
     rc, out, err, doc = sgtorture("--strategy", f"{H6_PORT},{CLEAN}", "--devres-model",
                                   "devres-6.17", *CONTROLLED,
@@ -302,19 +302,19 @@ def test_json():
     check(doc["config"]["seed"] == 42 and doc["config"]["threads"]["Accessors"] == 3,
           f"config: {doc['config']}")
     check(doc["verdict"] == "FAILURE" and doc["exit_code"] == 1, "top-level verdict")
-    v19, fixed = doc["runs"]  # H6's port and the clean one
-    check(v19["strategy"] == H6_PORT and fixed["strategy"] == CLEAN, "run order")
-    check(len(v19["roles"]["Accessors"]["per_thread"]) == 3, "per-thread counts")
-    check(sum(v19["roles"]["Accessors"]["per_thread"]) == v19["roles"]["Accessors"]["ops"],
+    port, clean = doc["runs"]  # H6's port and the clean one
+    check(port["strategy"] == H6_PORT and clean["strategy"] == CLEAN, "run order")
+    check(len(port["roles"]["Accessors"]["per_thread"]) == 3, "per-thread counts")
+    check(sum(port["roles"]["Accessors"]["per_thread"]) == port["roles"]["Accessors"]["ops"],
           "per-thread counts do not add up")
-    uau = v19["violations"].get("use-after-unmap")
+    uau = port["violations"].get("use-after-unmap")
     check(uau and uau["count"] > 0 and "thread " in uau["first"],
-          f"v19 violations: {v19['violations']}")
-    check(v19["outcomes"]["dangling table"]["expectation"] == "FORBIDDEN", "outcome grades")
-    check(0 < v19["duration"] < 10, f"duration {v19['duration']}")
-    check(v19["exit_reason"] == "completed" and fixed["exit_code"] == 0, "exit reasons")
-    check("--seed 42" in v19["replay"], "replay has no seed")
-    check("reports" in v19["tsan"], "tsan count")
+          f"port violations: {port['violations']}")
+    check(port["outcomes"]["dangling table"]["expectation"] == "FORBIDDEN", "outcome grades")
+    check(0 < port["duration"] < 10, f"duration {port['duration']}")
+    check(port["exit_reason"] == "completed" and clean["exit_code"] == 0, "exit reasons")
+    check("--seed 42" in port["replay"], "replay has no seed")
+    check("reports" in port["tsan"], "tsan count")
 
     # Stopped by SIGTERM half-way through a long run: the JSON is still written.
     with tempfile.TemporaryDirectory() as tmp:
