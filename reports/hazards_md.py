@@ -34,6 +34,7 @@ def cell(s):
 
 
 def hazards(doc):
+    roles = doc["roles"]  # in threads[] order: creators, accessors, ...
     out = ["## Hazards", "",
            "| id | hazard | belongs to | oracle | race |",
            "|---|---|---|---|---|"]
@@ -50,7 +51,8 @@ def hazards(doc):
         out.append(f"| {h['name']} | {cell(h['desc'])} | {cell(where)} | "
                    f"{cell(h['oracle'])} | {'yes' if h['race'] else 'no'} |")
     out += ["", "### The smallest configuration that shows each (`sgtorture repro ID`)", "",
-            "| id | strategy | Devres model | faults | threads (c/a/r/f) | objects, devices | "
+            f"| id | strategy | Devres model | faults | threads ({'/'.join(r[0] for r in roles)}) "
+            "| objects, devices | "
             "jitter | waits for | under a controlled schedule | check: ops, seed |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for h in doc["hazards"]:
@@ -62,8 +64,8 @@ def hazards(doc):
         if r["sched_match"]:
             sched += f" with '{r['sched_match']}'"
         out.append(f"| {h['name']} | {r['strategy']} | {r['devres_model']} | "
-                   f"{', '.join(r['faults']) or '-'} | {t['creators']}/{t['accessors']}/"
-                   f"{t['revokers']}/{t['freers']} | {r['objects']}, {r['devices']} | "
+                   f"{', '.join(r['faults']) or '-'} | {'/'.join(str(t[x]) for x in roles)} | "
+                   f"{r['objects']}, {r['devices']} | "
                    f"{r['jitter']:g} | {oracle} | {sched} | {r['check_ops']}, {r['check_seed']} |")
     return out
 

@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include <check/quarantine.h>
 #include <check/cleanup.h>
 #include <kernel/device.h>
 #include <kernel/dma_map.h>
@@ -92,7 +93,7 @@ int sg_alloc_table_from_pages(struct sg_table *sgt, struct page **pages, unsigne
 
 void sg_free_table(struct sg_table *sgt)
 {
-	free(sgt->sgl);
+	sgt_quarantine_free(sgt->sgl);	/* a racing walker may still read it */
 	sgt->sgl = NULL;
 	sgt->nents = sgt->orig_nents = 0;
 }

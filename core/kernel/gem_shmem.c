@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <check/fault.h>
+#include <check/quarantine.h>
 #include <kernel/gem_shmem.h>
 #include <check/violation.h>
 
@@ -35,6 +36,7 @@ void drm_gem_shmem_init(struct drm_device *dev, struct drm_gem_shmem_object *shm
 	atomic_init(&shmem->pages_use_count, 0);
 	atomic_init(&shmem->pages_pin_count, 0);
 	shmem->sgt = NULL;
+	shmem->madv = DRM_GEM_MADV_WILLNEED;
 }
 
 static void drm_gem_object_free(struct kref *kref)
@@ -57,10 +59,11 @@ void drm_gem_object_put(struct drm_gem_object *obj)
 static void free_pages_array(struct page **pages, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		free(pages[i]->vaddr);
-		free(pages[i]);
+		/* An accessor may still be walking them (H11): freed later. */
+		sgt_quarantine_free(pages[i]->vaddr);
+		sgt_quarantine_free(pages[i]);
 	}
-	free(pages);
+	sgt_quarantine_free(pages);
 	atomic_fetch_sub(&pages_live, n);
 }
 
@@ -184,8 +187,61 @@ void __drm_gem_shmem_free_sgt_locked(struct drm_gem_shmem_object *shmem)
 	dma_unmap_sgtable(shmem->base.dev->dev, shmem->sgt, DMA_BIDIRECTIONAL, 0);
 	if (shmem->sgt)
 		sg_free_table(shmem->sgt);
-	free(shmem->sgt);
+	sgt_quarantine_free(shmem->sgt);
 	shmem->sgt = NULL;
+}
+
+int drm_gem_shmem_pin_locked(struct drm_gem_shmem_object *shmem)
+{
+	int ret;
+
+	dma_resv_assert_held(shmem->base.resv);
+	/* refcount_inc_not_zero(&pages_pin_count): under resv, atomic for the shrinker's reads. */
+	if (atomic_load(&shmem->pages_pin_count) > 0) {
+		atomic_fetch_add(&shmem->pages_pin_count, 1);
+		return 0;
+	}
+	ret = drm_gem_shmem_get_pages_locked(shmem);
+	if (!ret)
+		atomic_store(&shmem->pages_pin_count, 1);
+	return ret;
+}
+
+void drm_gem_shmem_unpin_locked(struct drm_gem_shmem_object *shmem)
+{
+	dma_resv_assert_held(shmem->base.resv);
+	if (atomic_fetch_sub(&shmem->pages_pin_count, 1) == 1)
+		drm_gem_shmem_put_pages_locked(shmem);
+}
+
+int drm_gem_shmem_madvise_locked(struct drm_gem_shmem_object *shmem, int madv)
+{
+	dma_resv_assert_held(shmem->base.resv);
+	if (shmem->madv >= 0)
+		shmem->madv = madv;
+	return shmem->madv >= 0;
+}
+
+bool drm_gem_shmem_is_purgeable(struct drm_gem_shmem_object *shmem)
+{
+	dma_resv_assert_held(shmem->base.resv);
+	/* Exported: its pages are pinned while an importer maps them (map_attachment). */
+	return shmem->madv > 0 && !atomic_load(&shmem->pages_pin_count) && shmem->sgt &&
+	       !drm_gem_is_imported(&shmem->base);
+}
+
+void drm_gem_shmem_purge_locked(struct drm_gem_shmem_object *shmem)
+{
+	struct drm_gem_object *obj = &shmem->base;
+
+	dma_resv_assert_held(obj->resv);
+	/* drm_WARN_ON(!drm_gem_shmem_is_purgeable()): the callers check it first. */
+	dma_unmap_sgtable(obj->dev->dev, shmem->sgt, DMA_BIDIRECTIONAL, 0);
+	sg_free_table(shmem->sgt);
+	sgt_quarantine_free(shmem->sgt);
+	shmem->sgt = NULL;
+	drm_gem_shmem_put_pages_locked(shmem);
+	shmem->madv = -1;
 }
 
 /* dma_buf_map_attachment(): the exporter pins its pages and maps them for us. */
@@ -196,12 +252,13 @@ static int dma_buf_map_attachment(struct dma_buf_attachment *attach)
 	int ret;
 
 	guard(dma_resv)(exp->base.resv);
-	ret = drm_gem_shmem_get_pages_locked(exp);
+	/* drm_gem_map_attach() -> drm_gem_shmem_pin(): an exporter is never purged. */
+	ret = drm_gem_shmem_pin_locked(exp);
 	if (ret)
 		return ret;
 	sgt = drm_gem_shmem_get_sg_table(exp);
 	if (IS_ERR(sgt)) {
-		drm_gem_shmem_put_pages_locked(exp);
+		drm_gem_shmem_unpin_locked(exp);
 		return (int)PTR_ERR(sgt);
 	}
 	dma_map_sgtable(attach->dev, sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SGT_DMABUF);
@@ -244,13 +301,13 @@ static void drm_prime_gem_destroy(struct drm_gem_object *obj, struct sg_table *s
 	if (sg) {
 		dma_unmap_sgtable(attach->dev, sg, DMA_BIDIRECTIONAL, 0);
 		sg_free_table(sg);
-		free(sg);
+		sgt_quarantine_free(sg);
 	} else if (!dma_debug_mapping_live(attach->dma_cookie)) {
 		sgt_violation(SGT_V_DOUBLE_UNMAP, "the exporter's sg_table of an imported object "
 			      "was unmapped and freed by the importer");
 	}
 	scoped_guard(dma_resv, exp->base.resv)
-		drm_gem_shmem_put_pages_locked(exp);
+		drm_gem_shmem_unpin_locked(exp);
 	drm_gem_object_put(&exp->base);
 	free(attach);
 	obj->import_attach = NULL;

@@ -9,6 +9,15 @@
  * pages_pin_count is then non-zero; unlock; dma_resv_fini.  An imported
  * object's sgt belongs to the exporter: release gives it back through the
  * attachment instead.
+ *
+ * The shrinker, as mainline has it (drm_gem_shmem_madvise_locked(),
+ * drm_gem_shmem_is_purgeable(), drm_gem_shmem_purge_locked()): user space
+ * marks an object DONTNEED (madv > 0); a shrinker scanning the LRU purges a
+ * purgeable one under its resv -- unmap and free the sgt, sgt = NULL, put
+ * the pages, madv = -1 (purged for good).  Purgeable: madv > 0, no pin, a
+ * table to free, neither imported nor exported (an exporter's pages are
+ * pinned while an importer maps them).  A use count, as SGTableMap::new()
+ * takes, does not keep an object from being purged; a pin does.
  */
 #ifndef SGT_GEM_SHMEM_H
 #define SGT_GEM_SHMEM_H
@@ -55,7 +64,12 @@ struct drm_gem_shmem_object {
 	atomic_int pages_use_count;	/* refcount_t; changed under resv */
 	atomic_int pages_pin_count;
 	struct sg_table *sgt;		/* under resv */
+	int madv;			/* under resv: 0, DONTNEED (> 0), or -1 purged */
 };
+
+/* The drivers' madvise values (panfrost's, msm's): 0 keep, 1 may be purged. */
+#define DRM_GEM_MADV_WILLNEED	0
+#define DRM_GEM_MADV_DONTNEED	1
 
 /* parent_resv: NULL for the object's own, else a parent object's resv. */
 void drm_gem_shmem_init(struct drm_device *dev, struct drm_gem_shmem_object *shmem,
@@ -82,6 +96,16 @@ struct sg_table *drm_gem_shmem_get_pages_sgt_locked(struct drm_gem_shmem_object 
 struct sg_table *drm_gem_shmem_get_pages_sgt(struct drm_gem_shmem_object *shmem);
 /* Unmap and free the table, sgt = NULL; puts no page reference. */
 void __drm_gem_shmem_free_sgt_locked(struct drm_gem_shmem_object *shmem);
+
+/* Pin the pages (pages_pin_count), taking a use count with the first pin; under resv. */
+int drm_gem_shmem_pin_locked(struct drm_gem_shmem_object *shmem);
+void drm_gem_shmem_unpin_locked(struct drm_gem_shmem_object *shmem);
+
+/* Set madv unless purged; returns whether the object is not purged (madv >= 0). */
+int drm_gem_shmem_madvise_locked(struct drm_gem_shmem_object *shmem, int madv);
+bool drm_gem_shmem_is_purgeable(struct drm_gem_shmem_object *shmem);
+/* Under resv, of a purgeable object: unmap and free the sgt, put the pages, madv = -1. */
+void drm_gem_shmem_purge_locked(struct drm_gem_shmem_object *shmem);
 
 /* From the free callback, last: see the release order above. */
 void drm_gem_shmem_release(struct drm_gem_shmem_object *shmem);

@@ -8,10 +8,10 @@
 #include <sgtable/hazards.h>
 
 const char *const sgtable_role_name[SGTABLE_NR_ROLES] = {
-	"Creators", "Accessors", "Revokers", "Freers",
+	"Creators", "Accessors", "Revokers", "Freers", "Purgers",
 };
 const char *const sgtable_role_option[SGTABLE_NR_ROLES] = {
-	"creators", "accessors", "revokers", "freers",
+	"creators", "accessors", "revokers", "freers", "purgers",
 };
 
 #define ROLES SGTABLE_ROLES	/* the table is wide enough without the prefix */
@@ -107,6 +107,18 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  /* H10's use after unmap is of a freed table; v12's H6 gives a NULL one. */
 			  .sched_match = "unmapped sg_table",
 			  .check_ops = 8, .check_seed = 1 } ),
+	HAZARD(H11, "the shrinker purges a populated object: SGTableMap::new takes a pages use "
+	       "count, not a pin, so after madvise(DONTNEED) drm_gem_shmem_purge_locked() "
+	       "unmaps and frees the sgt under a live map; access then returns a NULL table "
+	       "and the map's drop unmaps again",
+	       "v12..v19, merged (review of v16, 3 Jun 2026)",
+	       "use-after-unmap (a NULL table), double-unmap at the map's drop", false,
+	       .repro = { .strategy = "merged", .model = DEVRES_2026_FIXED,
+			  .threads = { [SGTABLE_ACCESSOR] = 1, [SGTABLE_PURGER] = 1 },
+			  .objects = 1, .devices = 1, .oracle = SGT_V_USE_AFTER_UNMAP,
+			  .sched_oracle = SGT_V_USE_AFTER_UNMAP,
+			  .timeline = { "madvise(DONTNEED)", "purge", "sg_table" },
+			  .check_ops = 2, .check_seed = 1 } ),
 };
 
 const struct sgtable_hazard *sgtable_hazard_find(const char *name)

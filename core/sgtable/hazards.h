@@ -16,8 +16,8 @@
 
 /* The subject's thread roles, in the order every threads[] array uses. */
 enum sgtable_role { SGTABLE_CREATOR, SGTABLE_ACCESSOR, SGTABLE_REVOKER, SGTABLE_FREER,
-		    SGTABLE_NR_ROLES };
-/* A thread count per role, in order: creators, accessors, revokers, freers. */
+		    SGTABLE_PURGER, SGTABLE_NR_ROLES };
+/* A thread count per role: creators, accessors, revokers, freers (purgers: none). */
 #define SGTABLE_ROLES(c, a, r, f)	{ [SGTABLE_CREATOR] = c, [SGTABLE_ACCESSOR] = a, \
 					  [SGTABLE_REVOKER] = r, [SGTABLE_FREER] = f }
 /*

@@ -16,6 +16,7 @@
 	X(v12)			\
 	X(v12_review)		\
 	X(v19)			\
+	X(merged)		\
 	X(setonce_init)		\
 	X(fixed)
 

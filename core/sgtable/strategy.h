@@ -18,7 +18,8 @@
 #include <sgtable/object.h>
 
 /* Hazard ids of the catalogue (docs/hazards.md), as bits. */
-enum sgtable_hazard_id { H1 = 1, H2, H3, H4, H5, H6, H7, H8, H9, H10, SGTABLE_NR_HAZARDS = H10 };
+enum sgtable_hazard_id { H1 = 1, H2, H3, H4, H5, H6, H7, H8, H9, H10, H11,
+			 SGTABLE_NR_HAZARDS = H11 };
 #define SGTABLE_HAZ(h)	(1u << (h))
 /* Every hazard is a bit of an unsigned int (inherent, variants, hazards). */
 _Static_assert(SGTABLE_NR_HAZARDS < 8 * sizeof(unsigned int), "hazards fit their bit mask");

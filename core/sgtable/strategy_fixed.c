@@ -13,6 +13,8 @@
  *      that would free it;
  *  H6  a resource is tagged with the device's bind generation; after an
  *      unbind and rebind it is stale, dropped, and populated again;
+ *  H11 a map pins the pages (pages_pin_count) for its lifetime, so the
+ *      shrinker never finds a mapped object purgeable;
  *  H7  free waits until every map of the object has been dropped, so an
  *      unbind release in flight finishes before the object goes away; and
  *      the mirror image: free drops its Devres inside a bound scope (or after
@@ -77,6 +79,7 @@ static void fixed_map_drop(void *payload)
 	scoped_guard(dma_resv, shmem->base.resv) {
 		__drm_gem_shmem_free_sgt_locked(shmem);
 		drm_gem_shmem_put_pages_locked(shmem);
+		drm_gem_shmem_unpin_locked(shmem);	/* H11: the map's pin */
 	}
 	sgtable_object_unpin(obj);
 	/* The last thing touching o: free may proceed once this reaches 0 (H7). */
@@ -87,11 +90,21 @@ static void fixed_map_drop(void *payload)
 static struct devres *fixed_map_devres_new(struct fixed_object *o,
 					   const struct device_bound *dev)
 {
+	struct drm_gem_shmem_object *shmem = &o->base.shmem;
 	struct sgtable_map_init mi;
-	int ret = sgtable_map_new(&o->base, &mi);
+	int ret;
 
+	/* H11: pinned before the table exists, so no purge ever frees it under the map. */
+	scoped_guard(dma_resv, shmem->base.resv)
+		ret = drm_gem_shmem_pin_locked(shmem);
 	if (ret)
 		return ERR_PTR(ret);
+	ret = sgtable_map_new(&o->base, &mi);
+	if (ret) {
+		scoped_guard(dma_resv, shmem->base.resv)
+			drm_gem_shmem_unpin_locked(shmem);
+		return ERR_PTR(ret);
+	}
 	atomic_fetch_add(&o->maps_live, 1);	/* a map exists from here on */
 	return sgtable_map_devres_wrap(dev, &mi, fixed_map_drop);
 }

@@ -103,7 +103,9 @@ const struct sgtable_strategy_ops sgtable_setonce_init_ops = {
 	.slow_path = "SetOnce's own state machine (racers sleep); no mutex",
 	.lock_choice = "set-once",
 	.lockfree_fast_path = true,
-	.inherent = SGTABLE_HAZ(H3) | SGTABLE_HAZ(H6) | SGTABLE_HAZ(H7),
+	/* H11: its map takes a pages use count, not a pin: a purge frees the table under it. */
+	.inherent = SGTABLE_HAZ(H3) | SGTABLE_HAZ(H6) | SGTABLE_HAZ(H7) |
+		    SGTABLE_HAZ(H11),
 	.variants = SGTABLE_HAZ(H5) | SGTABLE_HAZ(H10),
 	.outcomes = si_outcomes,
 	.obj_size = sizeof(struct setonce_init_object),

@@ -166,7 +166,9 @@ const struct sgtable_strategy_ops sgtable_v12_ops = {
 		{ &v12_populate_window, &v12_populate_window },
 		{ NULL, NULL },
 	},
-	.inherent = SGTABLE_HAZ(H1) | SGTABLE_HAZ(H3) | SGTABLE_HAZ(H4) | SGTABLE_HAZ(H6),
+	/* H11: its map takes a pages use count, not a pin: a purge frees the table under it. */
+	.inherent = SGTABLE_HAZ(H1) | SGTABLE_HAZ(H3) | SGTABLE_HAZ(H4) | SGTABLE_HAZ(H6) |
+		    SGTABLE_HAZ(H11),
 	/* Its table is never repopulated: H6 is mostly a stale -ENODEV, a use after unmap in some runs. */
 	.rare_in_short_runs = SGTABLE_HAZ(H6),
 	.variants = SGTABLE_HAZ(H2) | SGTABLE_HAZ(H5) | SGTABLE_HAZ(H8) | SGTABLE_HAZ(H10),

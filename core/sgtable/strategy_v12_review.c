@@ -105,7 +105,9 @@ const struct sgtable_strategy_ops sgtable_v12_review_ops = {
 		{ &v12r_populate_window, &v12r_populate_window },
 		{ NULL, NULL },
 	},
-	.inherent = SGTABLE_HAZ(H1) | SGTABLE_HAZ(H3) | SGTABLE_HAZ(H4) | SGTABLE_HAZ(H6),
+	/* H11: its map takes a pages use count, not a pin: a purge frees the table under it. */
+	.inherent = SGTABLE_HAZ(H1) | SGTABLE_HAZ(H3) | SGTABLE_HAZ(H4) | SGTABLE_HAZ(H6) |
+		    SGTABLE_HAZ(H11),
 	.variants = SGTABLE_HAZ(H2) | SGTABLE_HAZ(H5) | SGTABLE_HAZ(H10),
 	.outcomes = v12r_outcomes,
 	.obj_size = sizeof(struct v12_review_object),

@@ -136,7 +136,9 @@ const struct sgtable_strategy_ops sgtable_v19_ops = {
 		{ &v19_check_populate_window, &devres_release_window },
 		{ NULL, NULL },
 	},
-	.inherent = SGTABLE_HAZ(H3) | SGTABLE_HAZ(H6) | SGTABLE_HAZ(H7),
+	/* H11: its map takes a pages use count, not a pin: a purge frees the table under it. */
+	.inherent = SGTABLE_HAZ(H3) | SGTABLE_HAZ(H6) | SGTABLE_HAZ(H7) |
+		    SGTABLE_HAZ(H11),
 	.variants = SGTABLE_HAZ(H5) | SGTABLE_HAZ(H9) | SGTABLE_HAZ(H10),
 	.outcomes = v19_outcomes,
 	.obj_size = sizeof(struct v19_object),

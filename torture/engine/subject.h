@@ -24,7 +24,7 @@ struct torture_param;
 struct torture_result;
 struct torture_thread;
 
-#define TORTURE_MAX_ROLES	4
+#define TORTURE_MAX_ROLES	6
 #define TORTURE_MAX_OUTCOMES	16
 
 struct torture_subject {

@@ -110,14 +110,22 @@ static void creator_step(struct torture_thread *t)
 
 /* --- accessors -------------------------------------------------------------- */
 
-/* Short-term use: read and write every page through the table. */
+/*
+ * Short-term use: read and write every page through the table.  Its entries
+ * are read once: a purge racing us (H11) frees the table, whose memory the
+ * quarantine keeps, and the mapping registry reports the use.
+ */
 static void use_table(struct sg_table *sgt, struct torture_thread *t)
 {
 	unsigned char mark = (unsigned char)t->idx;
+	struct scatterlist *sgl;
+	unsigned int nents;
 
 	sgt_window_enter(&access_window);
-	for (unsigned int e = 0; e < sgt->nents; e++) {
-		unsigned char *p = sgt->sgl[e].page->vaddr;
+	sgl = sgt->sgl;
+	nents = sgl ? sgt->nents : 0;
+	for (unsigned int e = 0; e < nents; e++) {
+		unsigned char *p = sgl[e].page->vaddr;
 
 		p[t->idx % PAGE_SIZE] = mark;
 		(void)*(volatile unsigned char *)&p[PAGE_SIZE - 1];
@@ -268,9 +276,44 @@ static void freer_step(struct torture_thread *t)
 	torture_count_op(t, false);
 }
 
+/* --- purgers: user space's madvise and the driver's shrinker ------------------------ */
+
+/*
+ * madvise(DONTNEED) on an object (the drivers' MADVISE ioctl), then the
+ * shrinker's scan of it, as drm_gem_lru_scan() does: trylock the resv,
+ * purge it if it is purgeable.
+ */
+static void purger_step(struct torture_thread *t)
+{
+	struct sgtable_run *ctx = run_of(t);
+	struct sgtable_object *obj = pool_get(ctx, (int)torture_random_below(&t->rng,
+										(uint32_t)ctx->nslots));
+	struct drm_gem_shmem_object *shmem;
+
+	if (!obj)
+		return;
+	shmem = &obj->shmem;
+	sgt_thread_set_op("madvise(DONTNEED)");
+	trace_event(TRACE_OP, "madvise(DONTNEED)", obj, -1);
+	scoped_guard(dma_resv, shmem->base.resv)
+		drm_gem_shmem_madvise_locked(shmem, DRM_GEM_MADV_DONTNEED);
+	torture_delay(t, 200);
+	sgt_thread_set_op("shrinker scan");
+	if (dma_resv_trylock(shmem->base.resv)) {
+		if (drm_gem_shmem_is_purgeable(shmem)) {
+			trace_event(TRACE_OP, "purge", obj, -1);
+			drm_gem_shmem_purge_locked(shmem);
+		}
+		dma_resv_unlock(shmem->base.resv);
+	}
+	sgtable_object_put(obj);
+	torture_count_op(t, false);
+}
+
 /* Threads per role by default: one of each, two accessors (they observe). */
 const int sgtable_role_default[SGTABLE_NR_ROLES] = {
 	[SGTABLE_CREATOR] = 1, [SGTABLE_ACCESSOR] = 2, [SGTABLE_REVOKER] = 1, [SGTABLE_FREER] = 1,
+	[SGTABLE_PURGER] = 1,
 };
 
 const char *const sgtable_role_help[SGTABLE_NR_ROLES] = {
@@ -282,6 +325,9 @@ const char *const sgtable_role_help[SGTABLE_NR_ROLES] = {
 			    "and bind it again",
 	[SGTABLE_FREER] = "take an object out of the pool, populate its table, and put the last "
 			  "reference while unbinds race",
+	[SGTABLE_PURGER] = "madvise(DONTNEED) an object, then scan it as a shrinker does: "
+			   "trylock its resv, purge it if purgeable (unmap, free the sgt, put "
+			   "the pages)",
 };
 
 static void (*const role_step[SGTABLE_NR_ROLES])(struct torture_thread *) = {
@@ -289,6 +335,7 @@ static void (*const role_step[SGTABLE_NR_ROLES])(struct torture_thread *) = {
 	[SGTABLE_ACCESSOR] = accessor_step,
 	[SGTABLE_REVOKER] = revoker_step,
 	[SGTABLE_FREER] = freer_step,
+	[SGTABLE_PURGER] = purger_step,
 };
 
 void sgtable_step(void *state, struct torture_thread *t)

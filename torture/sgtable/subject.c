@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <check/fault.h>
+#include <check/quarantine.h>
 #include <kernel/dma_map.h>
 
 #include "sgtable_subject.h"
@@ -244,6 +245,7 @@ static void teardown(void *state, struct torture_result *res)
 	for (int d = 0; d < run->ndev; d++)
 		device_destroy(&run->dev[d]);
 	sgtable_object_quarantine_flush();
+	sgt_quarantine_flush();		/* every thread has joined: no walker is left */
 	free(run->slots);
 	free(run);
 }

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <check/quarantine.h>
+#include <check/sched.h>
+
+/* Pages are 4 KiB: a full ring holds at most 32 MiB of them. */
+#define QUARANTINE_SLOTS	8192
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static void *ring[QUARANTINE_SLOTS];	/* under lock */
+static unsigned int next;		/* under lock: the slot to fill, the oldest when full */
+
+void sgt_quarantine_free(void *p)
+{
+	void *oldest;
+
+	if (!p)
+		return;
+	/* A raw lock: no schedule point inside the allocator's model. */
+	sgt_raw_lock(&lock);
+	oldest = ring[next];
+	ring[next] = p;
+	next = (next + 1) % QUARANTINE_SLOTS;
+	sgt_raw_unlock(&lock);
+	free(oldest);
+}
+
+void sgt_quarantine_flush(void)
+{
+	sgt_raw_lock(&lock);
+	for (unsigned int i = 0; i < QUARANTINE_SLOTS; i++) {
+		free(ring[i]);
+		ring[i] = NULL;
+	}
+	next = 0;
+	sgt_raw_unlock(&lock);
+}
