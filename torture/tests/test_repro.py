@@ -38,6 +38,7 @@ EXPECT = {
     "H8": ("tsan", ["v12_owned_deref"]),
     "H9": ("tsan", ["set_once_populate", "dma_debug_check_sgtable"]),
     "H10": ("tsan", ["access_owned", "devres_action_cb"]),
+    "H11": ("use-after-unmap", None),
     # The reported races, on the Devres model before their fix.
     "R1": ("mapping-after-unbind", None),
     "R2": ("use-after-free", None),
@@ -49,6 +50,7 @@ TIMELINE_MUST_SHOW = {
     "H3": ["injected error", "put"],
     "H6": ["device_unbind", "device_bind", "sg_table"],
     "H7": ["revoke-grace-period", "last put", "object freed"],
+    "H11": ["madvise(DONTNEED)", "purge", "sg_table"],
 }
 
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The GEM shmem model: page references taken and put where the kernel's
- * helpers take and put them, the release order, parent resv and imports.
+ * helpers take and put them, the release order, parent resv, imports, and
+ * the shrinker (madvise, purgeable, purge) as mainline has it.
  */
 #include <stdlib.h>
 
@@ -189,6 +190,78 @@ static void test_import_table_freed_by_importer(void **state)
 	sgt_violations_reset();
 }
 
+/* --- the shrinker ------------------------------------------------------------ */
+
+static void test_purge_after_dontneed(void **state)
+{
+	struct drm_gem_shmem_object *shmem = new_obj(NULL);
+	struct sg_table *sgt = drm_gem_shmem_get_pages_sgt(shmem);
+
+	assert_false(IS_ERR(sgt));
+	scoped_guard(dma_resv, shmem->base.resv) {
+		assert_false(drm_gem_shmem_is_purgeable(shmem));	/* WILLNEED */
+		assert_true(drm_gem_shmem_madvise_locked(shmem, DRM_GEM_MADV_DONTNEED));
+		assert_true(drm_gem_shmem_is_purgeable(shmem));
+		drm_gem_shmem_purge_locked(shmem);
+		/* Unmapped, freed, sgt = NULL, pages put, purged for good. */
+		assert_null(shmem->sgt);
+		assert_int_equal(dma_debug_mappings(&dev), 0);
+		assert_int_equal(atomic_load(&shmem->pages_use_count), 0);
+		assert_int_equal(shmem->madv, -1);
+		assert_false(drm_gem_shmem_madvise_locked(shmem, DRM_GEM_MADV_WILLNEED));
+		assert_int_equal(shmem->madv, -1);
+		assert_false(drm_gem_shmem_is_purgeable(shmem));
+	}
+	assert_int_equal(drm_gem_shmem_pages_live(), pages_before);
+	drm_gem_object_put(&shmem->base);
+	assert_no_violations();
+}
+
+/* H11's shape: a use count does not keep the pages; only a pin does. */
+static void test_pin_keeps_purge_away(void **state)
+{
+	struct drm_gem_shmem_object *shmem = new_obj(NULL);
+
+	assert_false(IS_ERR(drm_gem_shmem_get_pages_sgt(shmem)));
+	scoped_guard(dma_resv, shmem->base.resv) {
+		drm_gem_shmem_madvise_locked(shmem, DRM_GEM_MADV_DONTNEED);
+		assert_int_equal(drm_gem_shmem_pin_locked(shmem), 0);
+		assert_int_equal(atomic_load(&shmem->pages_pin_count), 1);
+		assert_int_equal(atomic_load(&shmem->pages_use_count), 2);
+		assert_false(drm_gem_shmem_is_purgeable(shmem));
+		drm_gem_shmem_unpin_locked(shmem);
+		assert_int_equal(atomic_load(&shmem->pages_use_count), 1);
+		assert_true(drm_gem_shmem_is_purgeable(shmem));
+	}
+	drm_gem_object_put(&shmem->base);
+	assert_no_violations();
+}
+
+/* Neither side of a dma-buf is purged: the importer's table is the exporter's, pinned. */
+static void test_import_never_purgeable(void **state)
+{
+	struct drm_gem_shmem_object *exporter = new_obj(NULL);
+	struct drm_gem_shmem_object *imp = calloc(1, sizeof(*imp));
+
+	assert_false(IS_ERR(drm_gem_shmem_get_pages_sgt(exporter)));
+	assert_int_equal(drm_gem_shmem_init_imported(&ddev, imp, exporter, &funcs), 0);
+	scoped_guard(dma_resv, imp->base.resv) {
+		drm_gem_shmem_madvise_locked(imp, DRM_GEM_MADV_DONTNEED);
+		assert_false(drm_gem_shmem_is_purgeable(imp));
+	}
+	scoped_guard(dma_resv, exporter->base.resv) {
+		drm_gem_shmem_madvise_locked(exporter, DRM_GEM_MADV_DONTNEED);
+		assert_int_equal(atomic_load(&exporter->pages_pin_count), 1);
+		assert_false(drm_gem_shmem_is_purgeable(exporter));
+	}
+	drm_gem_object_put(&imp->base);		/* unpins the exporter */
+	scoped_guard(dma_resv, exporter->base.resv)
+		assert_true(drm_gem_shmem_is_purgeable(exporter));
+	drm_gem_object_put(&exporter->base);
+	assert_int_equal(atomic_load(&frees), 2);
+	assert_no_violations();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +273,9 @@ int main(void)
 		SHMEM_TEST(test_import),
 		SHMEM_TEST(test_import_table_freed_by_importer),
 		SHMEM_TEST(test_second_page_reference_is_reported),
+		SHMEM_TEST(test_purge_after_dontneed),
+		SHMEM_TEST(test_pin_keeps_purge_away),
+		SHMEM_TEST(test_import_never_purgeable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
