@@ -15,6 +15,7 @@
 #define SGTABLE_PORTS(X)	\
 	X(v12)			\
 	X(v12_review)		\
+	X(v14_lazyinit)		\
 	X(v19)			\
 	X(merged)		\
 	X(setonce_init)		\

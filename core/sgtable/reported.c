@@ -34,6 +34,21 @@ const struct sgtable_report sgtable_reports[] = {
 		  "with the mapping alive",
 	  .before = DEVRES_2026, .after = DEVRES_2026_FIXED, SGTABLE_H7_CONFIG,
 	  .oracle = SGT_V_MAPPING_AFTER_UNBIND },
+	/*
+	 * R4 needs no race: an accessor's second sg_table() shows it; two
+	 * accessors make the fix's check (v19) cover their racing populate.
+	 * On the Devres the code shipped with, so that nothing else fires.
+	 */
+	{ .name = "R4", .commit = "v16 (2 Jun 2026)",
+	  .title = "rust: drm: gem: Introduce shmem::Object::sg_table() (back to SetOnce)",
+	  .reported = "review of v15 6/6, 29 May 2026, rated critical",
+	  .desc = "LazyInit's initializer Devres::new(dev, SGTableMap::new(self)) is built on "
+		  "every call; after the first, init() returns AlreadyInit and the unused map's "
+		  "drop frees the shared sgt the cached map still hands out",
+	  .before = DEVRES_2026_FIXED, .after = DEVRES_2026_FIXED,
+	  .strategy = "v14-lazyinit", .after_strategy = "v19",
+	  .threads = SGTABLE_ROLES(0, 2, 0, 0), .objects = 1, .devices = 1,
+	  .oracle = SGT_V_USE_AFTER_UNMAP },
 };
 const int sgtable_nr_reports = sizeof(sgtable_reports) / sizeof(sgtable_reports[0]);
 

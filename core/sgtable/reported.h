@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reported races: one entry per upstream report and fix of rust/kernel/
- * devres.rs, beside the hazard catalogue.  Each names the fix's commit and
- * title, the Devres model before and after it, and the configuration and
- * oracle that show the race: `sgtorture repro R<n>` finds it on the model
- * before; the same configuration on the model after never fires it.
+ * Reported races and bugs: one entry per upstream report and its fix,
+ * beside the hazard catalogue.  Each names the fix's commit and title (or
+ * the review that reported it), what runs before and after the fix -- a
+ * Devres model, or for a fix in the subject's own code a port -- and the
+ * configuration and oracle that show it: `sgtorture repro R<n>` finds it
+ * before; the same configuration after the fix never fires it.
  */
 #ifndef SGTABLE_REPORTED_H
 #define SGTABLE_REPORTED_H
@@ -16,8 +17,9 @@ struct sgtable_report {
 	const char *commit, *title;	/* the fix */
 	const char *reported;		/* where and when */
 	const char *desc;
-	enum devres_model before, after;
+	enum devres_model before, after;	/* after == before for a port's fix */
 	const char *strategy;
+	const char *after_strategy;	/* the fix is this port (NULL: the model after) */
 	int threads[SGTABLE_NR_ROLES];
 	int objects, devices;
 	double jitter;			/* free threads: widen the windows */

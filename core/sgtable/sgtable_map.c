@@ -47,11 +47,17 @@ struct devres *sgtable_map_devres_wrap(const struct device_bound *dev, struct sg
 					drop);
 
 	/* The SGTableMap value was built eagerly: an unused one is dropped. */
-	if (IS_ERR(res) && !mi->consumed) {
-		sgtable_object_pin(mi->value.obj);	/* the drop unpins */
-		drop(&mi->value);
-	}
+	if (IS_ERR(res))
+		sgtable_map_drop_unused(mi, drop);
 	return res;
+}
+
+void sgtable_map_drop_unused(struct sgtable_map_init *mi, devres_drop_t drop)
+{
+	if (mi->consumed)
+		return;
+	sgtable_object_pin(mi->value.obj);	/* the drop unpins */
+	drop(&mi->value);
 }
 
 struct devres *sgtable_map_devres_new(const struct device_bound *dev, struct sgtable_object *obj,

@@ -44,6 +44,8 @@ static inline struct sg_table *sgtable_map_deref(struct sgtable_map *map)
  * itself), then the map value.  0 or a negative errno; no map on error.
  */
 int sgtable_map_new(struct sgtable_object *obj, struct sgtable_map_init *mi);
+/* A built map nothing consumed, dropped as Rust drops an unused value (drop unpins). */
+void sgtable_map_drop_unused(struct sgtable_map_init *mi, devres_drop_t drop);
 /* Devres::new(dev, map): a map Devres::new did not consume is dropped. */
 struct devres *sgtable_map_devres_wrap(const struct device_bound *dev, struct sgtable_map_init *mi,
 				   devres_drop_t drop);

@@ -90,6 +90,11 @@ struct sgtable_strategy_ops {
 	 * H6 mostly shows as a stale -ENODEV): their repro tests assert them.
 	 */
 	unsigned int rare_in_short_runs;
+	/*
+	 * Reported bugs (reported.c) the faithful port carries beyond the
+	 * catalogue's hazards, NULL-terminated: "R4" for v14's LazyInit.
+	 */
+	const char *const *reported;
 	const enum sgt_grade *outcomes;	/* [SGTABLE_OUT_NR]: the grade of each outcome */
 	size_t obj_size;
 	struct drm_gem_object_funcs funcs;	/* .free: the free callback */

@@ -23,7 +23,8 @@ static json_t *hazard_set(unsigned int mask)
 
 static json_t *strategy_json(const struct sgtable_strategy_ops *ops)
 {
-	json_t *windows = json_array(), *conflicts = json_array(), *outcomes = json_object();
+	json_t *reported = json_array(), *windows = json_array(), *conflicts = json_array();
+	json_t *outcomes = json_object();
 
 	for (const struct sgt_window *const *w = ops->windows; w && *w; w++)
 		json_array_append_new(windows, json_string((*w)->name));
@@ -33,14 +34,16 @@ static json_t *strategy_json(const struct sgtable_strategy_ops *ops)
 		if (ops->outcomes[o] != SGT_UNGRADED)
 			json_object_set_new(outcomes, sgtable_outcome_name[o],
 					    json_string(sgt_grade_name(ops->outcomes[o])));
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	for (const char *const *r = ops->reported; r && *r; r++)
+		json_array_append_new(reported, json_string(*r));
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "name", ops->name, "kernel", ops->kernel, "fast_path", ops->fast_path,
 			 "slow_path", ops->slow_path, "lock_choice", ops->lock_choice,
 			 "lockfree_fast_path", ops->lockfree_fast_path,
 			 "declared_clean", ops->declared_clean, "bench_reference", ops->bench_reference,
 			 "owned_sg_table", ops->owned_sg_table != NULL,
 			 "inherent", hazard_set(ops->inherent), "variants", hazard_set(ops->variants),
-			 "clean_variants", hazard_set(ops->clean_variants),
+			 "clean_variants", hazard_set(ops->clean_variants), "reported", reported,
 			 "rare_in_short_runs", hazard_set(ops->rare_in_short_runs),
 			 "windows", windows, "conflicts", conflicts, "outcomes", outcomes);
 }
@@ -103,17 +106,30 @@ static json_t *hazard_json(const struct sgtable_hazard *h)
 			 "release_nosync", h->release_nosync, "repro", repro_json(h));
 }
 
+/*
+ * What runs after the fix, as options for `check` (after_args) and as a
+ * label (after): the Devres model after it, or the port that fixes it.
+ */
+static json_t *report_after_args(const struct sgtable_report *r)
+{
+	if (r->after_strategy)
+		return json_pack("[s,s]", "--strategy", r->after_strategy);
+	return json_pack("[s,s]", "--devres-model", devres_models[r->after].name);
+}
+
 static json_t *report_json(const struct sgtable_report *r)
 {
 	json_t *threads = json_object();
 
 	for (int i = 0; i < SGTABLE_NR_ROLES; i++)
 		json_object_set_new(threads, sgtable_role_option[i], json_integer(r->threads[i]));
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:i,s:i,s:f,s:s,s:i,s:I}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:i,s:i,s:f,s:s,s:i,s:I}",
 			 "name", r->name, "commit", r->commit, "title", r->title,
 			 "reported", r->reported, "desc", r->desc,
-			 "before", devres_models[r->before].name,
-			 "after", devres_models[r->after].name, "strategy", r->strategy,
+			 "before", r->after_strategy ? r->strategy : devres_models[r->before].name,
+			 "after", r->after_strategy ? r->after_strategy
+						    : devres_models[r->after].name,
+			 "after_args", report_after_args(r), "strategy", r->strategy,
 			 "threads", threads, "objects", r->objects, "devices", r->devices,
 			 "jitter", r->jitter, "oracle", sgt_oracle_name(r->oracle),
 			 "check_ops", r->check_ops ? (int)r->check_ops : 2,
@@ -175,15 +191,21 @@ static void list_hazards(FILE *out)
 
 static void list_reports(FILE *out)
 {
-	fprintf(out, "\nreported races (repro, hunt, explore, check):\n");
+	fprintf(out, "\nreported races and bugs (repro, hunt, explore, check):\n");
 	for (int i = 0; i < sgtable_nr_reports; i++) {
 		const struct sgtable_report *r = &sgtable_reports[i];
 
 		fprintf(out, "  %-4s %s \"%s\"\n", r->name, r->commit, r->title);
+		fprintf(out, "       reported: %s\n", r->reported);
 		fprintf(out, "       %s\n", r->desc);
-		fprintf(out, "       before: %s, after: %s; %s, waits for %s\n",
-			devres_models[r->before].name, devres_models[r->after].name, r->strategy,
-			sgt_oracle_name(r->oracle));
+		if (r->after_strategy)
+			fprintf(out, "       before: %s, after: %s; on %s, waits for %s\n",
+				r->strategy, r->after_strategy, devres_models[r->before].name,
+				sgt_oracle_name(r->oracle));
+		else
+			fprintf(out, "       before: %s, after: %s; %s, waits for %s\n",
+				devres_models[r->before].name, devres_models[r->after].name,
+				r->strategy, sgt_oracle_name(r->oracle));
 	}
 }
 

@@ -43,6 +43,7 @@ EXPECT = {
     "R1": ("mapping-after-unbind", None),
     "R2": ("use-after-free", None),
     "R3": ("mapping-after-unbind", None),
+    "R4": ("use-after-unmap", None),
 }
 # The findings of H3, H6 and H7 must come with a timeline that shows
 # the interleaving: these events must be in it.
@@ -102,7 +103,7 @@ def after_the_fix(spent):
     race = next(r for r in registry(SGTORTURE)["reported_races"] if r["name"] == HAZARD)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "check.json")
-        p = subprocess.run([SGTORTURE, "check", HAZARD, "--devres-model", race["after"],
+        p = subprocess.run([SGTORTURE, "check", HAZARD, *race["after_args"],
                             "--preemptions", "2", "--sched-dir", tmp, "--json", path],
                            capture_output=True, text=True, timeout=600)
         doc = json.load(open(path))

@@ -59,6 +59,15 @@ static bool carries(void **state, enum sgtable_hazard_id h)
 	return ops_of(state)->inherent & SGTABLE_HAZ(h);
 }
 
+/* Does the port carry reported bug name (its ops' reported list)? */
+static bool carries_report(void **state, const char *name)
+{
+	for (const char *const *r = ops_of(state)->reported; r && *r; r++)
+		if (!strcmp(*r, name))
+			return true;
+	return false;
+}
+
 /* sg_table() inside a bound scope of dev; ERR_PTR(-ENODEV) if dev is unbound. */
 static struct sg_table *sg_table_on(struct sgtable_object *obj, struct device *dev)
 {

@@ -34,6 +34,16 @@ static void test_populate_once(void **state)
 
 	assert_false(IS_ERR(sgt));
 	assert_int_equal(dma_debug_check_sgtable(&gpu0, sgt), 0);
+	if (carries_report(state, "R4")) {
+		/* The second call's unused map freed the shared table: a NULL one now. */
+		sgt_expect_violations();
+		assert_int_equal(dma_debug_check_sgtable(&gpu0, sg_table_on(obj, &gpu0)), -EFAULT);
+		assert_violations(SGT_V_USE_AFTER_UNMAP, 1);
+		device_unbind(&gpu0);
+		sgtable_object_put(obj);
+		sgt_violations_reset();
+		return;
+	}
 	assert_ptr_equal(sg_table_on(obj, &gpu0), sgt);		/* fast path */
 	assert_int_equal(table_references(obj), 1);
 	assert_int_equal(dma_debug_mappings(&gpu0), 1);
@@ -76,8 +86,12 @@ static void test_foreign_device(void **state)
 
 static void test_unbind_then_enodev_and_rebind(void **state)
 {
-	struct sgtable_object *obj = new_object(state, 0);
+	struct sgtable_object *obj;
 	struct sg_table *sgt;
+
+	if (carries_report(state, "R4"))
+		skip();	/* every call after the first breaks it: test_populate_once asserts R4 */
+	obj = new_object(state, 0);
 
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
 	device_unbind(&gpu0);					/* unmaps: devres */
@@ -187,8 +201,12 @@ static void test_eintr(void **state)
 
 static void test_devres_new_failure(void **state)
 {
-	struct sgtable_object *obj = new_object(state, 0);
+	struct sgtable_object *obj;
 	long pages = drm_gem_shmem_pages_live();
+
+	if (carries_report(state, "R4"))
+		skip();	/* every call after the first breaks it: test_populate_once asserts R4 */
+	obj = new_object(state, 0);
 
 	fail_once(SGT_FAULT_DEVRES_ALLOC);
 	assert_int_equal(PTR_ERR(sg_table_on(obj, &gpu0)), -ENOMEM);
@@ -275,6 +293,8 @@ static void race_first_populate(void **state, unsigned int hazards, int rounds)
 
 static void test_two_threads_populate_once(void **state)
 {
+	if (carries_report(state, "R4"))
+		skip();	/* every call after the first breaks it: test_populate_once asserts R4 */
 	race_first_populate(state, 0, 200);
 	assert_no_violations();
 }
