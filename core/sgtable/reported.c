@@ -49,6 +49,25 @@ const struct sgtable_report sgtable_reports[] = {
 	  .strategy = "v14-lazyinit", .after_strategy = "v19",
 	  .threads = SGTABLE_ROLES(0, 2, 0, 0), .objects = 1, .devices = 1,
 	  .oracle = SGT_V_USE_AFTER_UNMAP },
+	/*
+	 * R6: the automated review's findings against v15 5/6 and v16 6/6,
+	 * still in the code that shipped.  Each is a hazard of the catalogue
+	 * (findings), found on merged by `check HN --strategy merged` (H7 only
+	 * on the Devres before R2/R3) and clean on fixed.  `repro R6` runs the
+	 * one upstream never fixed in any form, H11, on the shipped Devres.
+	 */
+	{ .name = "R6", .commit = "not fixed upstream (H7: by R2/R3)",
+	  .title = "review of v15 5/6 (30 May 2026) and v16 6/6 (3 Jun 2026)",
+	  .reported = "automated review, v15 5/6 30 May 2026 and v16 6/6 3 Jun 2026",
+	  .desc = "SGTableMap::drop frees an imported object's sgt (H5, critical); it leaks "
+		  "pages_use_count (H3, high); SGTableMap::new takes a use count, not a pin, so "
+		  "the shrinker purges under a live map (H11, high); free races unbind (H7, "
+		  "critical)",
+	  .before = DEVRES_2026_FIXED, .after = DEVRES_2026_FIXED,
+	  .strategy = "merged", .after_strategy = "fixed",
+	  .threads = { [SGTABLE_ACCESSOR] = 1, [SGTABLE_PURGER] = 1 }, .objects = 1, .devices = 1,
+	  .oracle = SGT_V_USE_AFTER_UNMAP,
+	  .findings = SGTABLE_HAZ(H3) | SGTABLE_HAZ(H5) | SGTABLE_HAZ(H7) | SGTABLE_HAZ(H11) },
 };
 const int sgtable_nr_reports = sizeof(sgtable_reports) / sizeof(sgtable_reports[0]);
 

@@ -24,6 +24,8 @@ struct sgtable_report {
 	int objects, devices;
 	double jitter;			/* free threads: widen the windows */
 	int oracle;			/* a violation kind */
+	/* Review findings: the catalogue's hazards it reported (SGTABLE_HAZ()), 0 for none. */
+	unsigned int findings;
 	unsigned int check_ops;		/* sgtorture check (0: its default) */
 	uint64_t check_seed;
 };

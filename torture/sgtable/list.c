@@ -123,7 +123,7 @@ static json_t *report_json(const struct sgtable_report *r)
 
 	for (int i = 0; i < SGTABLE_NR_ROLES; i++)
 		json_object_set_new(threads, sgtable_role_option[i], json_integer(r->threads[i]));
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:i,s:i,s:f,s:s,s:i,s:I}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:i,s:i,s:f,s:s,s:i,s:I,s:o}",
 			 "name", r->name, "commit", r->commit, "title", r->title,
 			 "reported", r->reported, "desc", r->desc,
 			 "before", r->after_strategy ? r->strategy : devres_models[r->before].name,
@@ -133,7 +133,8 @@ static json_t *report_json(const struct sgtable_report *r)
 			 "threads", threads, "objects", r->objects, "devices", r->devices,
 			 "jitter", r->jitter, "oracle", sgt_oracle_name(r->oracle),
 			 "check_ops", r->check_ops ? (int)r->check_ops : 2,
-			 "check_seed", (json_int_t)(r->check_seed ? r->check_seed : 1));
+			 "check_seed", (json_int_t)(r->check_seed ? r->check_seed : 1),
+			 "findings", hazard_set(r->findings));
 }
 
 json_t *sgtable_list_json(void)
@@ -198,6 +199,11 @@ static void list_reports(FILE *out)
 		fprintf(out, "  %-4s %s \"%s\"\n", r->name, r->commit, r->title);
 		fprintf(out, "       reported: %s\n", r->reported);
 		fprintf(out, "       %s\n", r->desc);
+		for (int h = H1; r->findings && h <= SGTABLE_NR_HAZARDS; h++)
+			if (r->findings & SGTABLE_HAZ(h))
+				fprintf(out, "       finding %s: sgtorture check %s --strategy %s\n",
+					sgtable_hazards[h - 1].name, sgtable_hazards[h - 1].name,
+					r->strategy);
 		if (r->after_strategy)
 			fprintf(out, "       before: %s, after: %s; on %s, waits for %s\n",
 				r->strategy, r->after_strategy, devres_models[r->before].name,

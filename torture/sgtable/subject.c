@@ -259,13 +259,15 @@ static void *config_new(void)
 	return o;
 }
 
+/* "H1..H11, R1, R2, ...": the hazards as a range, the reported races each by name. */
 static const char *scenario_ids(void)
 {
-	static char ids[32];
+	static char ids[128];
+	int n = snprintf(ids, sizeof(ids), "%s..%s", sgtable_hazards[0].name,
+			 sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name);
 
-	snprintf(ids, sizeof(ids), "%s..%s, %s..%s", sgtable_hazards[0].name,
-		 sgtable_hazards[SGTABLE_NR_HAZARDS - 1].name, sgtable_reports[0].name,
-		 sgtable_reports[sgtable_nr_reports - 1].name);
+	for (int i = 0; i < sgtable_nr_reports && n < (int)sizeof(ids); i++)
+		n += snprintf(ids + n, sizeof(ids) - (size_t)n, ", %s", sgtable_reports[i].name);
 	return ids;
 }
 
