@@ -272,6 +272,13 @@ def test_list_text():
                  [h["name"] for h in reg["hazards"]] + [r["name"] for r in reg["reported_races"]] +
                  [m["name"] for m in reg["devres_models"]]):
         check(name in out, f"list does not show {name!r}")
+    # Each reported race or bug with its source and date; review findings as checks.
+    for r in reg["reported_races"]:
+        check(f"reported: {r['reported']}" in out, f"list does not show where {r['name']} "
+              f"was reported: {r['reported']!r}")
+        for h in r["findings"]:
+            check(f"finding {h}: sgtorture check {h} --strategy {r['strategy']}" in out,
+                  f"list does not show {r['name']}'s finding {h}")
     # A hazard's models are derived from the Devres models' data; its repro runs on one.
     for h in reg["hazards"]:
         check(h["repro"]["devres_model"] in h["models"],
