@@ -9,7 +9,7 @@
  *   struct foo *p __free(kfree) = malloc(...);   return_ptr(p);
  *
  * Early returns then cannot leak a lock or an allocation, which is the point
- * of the reviewer's DmaResvGuard in the v12 review.
+ * of the reviewer's DmaResvGuard in the series' review.
  */
 #ifndef SGT_CLEANUP_H
 #define SGT_CLEANUP_H

@@ -16,7 +16,8 @@
 /*
  * A slow path kept out of its fast path's function, as the kernel's __cold:
  * inlined, its register saves and stack frame would be paid on every fast
- * call (measured: v19's fast call took 75 instructions with its populate inlined).
+ * call (measured: a lock-free port's fast call took 75 instructions with its
+ * populate inlined).
  */
 #define __cold		__attribute__((cold, noinline))
 

@@ -19,7 +19,7 @@
  *                     6.19.y): back to Arc<Revocable<T>>, both completions
  *                     removed: neither side waits.
  *  devres-2026        9aa64d2503c6, devres_node embedded in the Arc'd inner,
- *                     what v12 compiles against: new() fails only before the
+ *                     what the series compiles against: new() fails only before the
  *                     payload exists (fault "devres-alloc"); Drop =
  *                     revoke_nosync + remove node; neither side waits.
  *  devres-2026-fixed  with acc516dfa197 "fix race between concurrent

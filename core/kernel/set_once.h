@@ -59,8 +59,8 @@ static inline void *set_once_as_ref(struct set_once *so)
 bool set_once_populate(struct set_once *so, void *value, set_once_drop_t drop);
 
 /*
- * populate from an initializer (the follow-up the v12 review asks for, for
- * the setonce-init strategy).  Semantics defined by this project:
+ * populate from an initializer (the follow-up the series' review asked for;
+ * a port builds on it).  Semantics defined by this project:
  *  - the winner of CAS 0 -> 1 runs init(arg, &value) with the slot in state 1;
  *  - racers that find state 1 sleep (wait_var_event, so the watchdog covers
  *    them) until it becomes 2 -- then they return 0, the value readable --

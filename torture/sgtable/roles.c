@@ -164,7 +164,7 @@ static enum sgtable_outcome access_short(struct torture_thread *t, struct sgtabl
 	return SGTABLE_OUT_TABLE;
 }
 
-/* An owned handle, held across sleeps, used through try_access (v12). */
+/* An owned handle (owned_sg_table, where a port has one), held across sleeps. */
 static enum sgtable_outcome access_owned(struct torture_thread *t, struct sgtable_object *obj)
 {
 	struct device *dev = sgtable_object_device(obj);

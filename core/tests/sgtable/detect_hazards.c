@@ -128,7 +128,7 @@ static void *populate_thread(void *arg)
 
 /* --- the scenarios -------------------------------------------------------- */
 
-/* H1: the last put before any unbind: v12's free releases the shmem object first. */
+/* H1: the last put before any unbind: the port's free releases the shmem object first. */
 static void scenario_h1(const struct sgtable_strategy_ops *ops, unsigned int flags)
 {
 	struct sgtable_object *obj = sgtable_object_create(ops, &ddev0, PAGE_SIZE, NULL, flags);
@@ -143,7 +143,7 @@ static void scenario_h2(const struct sgtable_strategy_ops *ops, unsigned int fla
 	struct sgtable_object *obj = sgtable_object_create(ops, &ddev0, PAGE_SIZE, NULL, flags);
 
 	sgt_watchdog_set_timeout_ms(300);
-	sg_table_on(obj, &gpu0);	/* v12: deadlocks here */
+	sg_table_on(obj, &gpu0);	/* H2's port: deadlocks here */
 	sg_table_on(obj, &gpu0);	/* the retry works where nothing is held */
 	device_unbind(&gpu0);
 	sgtable_object_put(obj);

@@ -189,7 +189,7 @@ static void test_eintr(void **state)
 
 	fail_once(SGT_FAULT_EINTR);
 	sgt = sg_table_on(obj, &gpu0);
-	/* v12 and v12-review lock with dma_resv_lock(): not interruptible. */
+	/* A port locking with dma_resv_lock() is not interruptible: it may succeed. */
 	if (IS_ERR(sgt))
 		assert_int_equal(PTR_ERR(sgt), -EINTR);
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
