@@ -122,7 +122,7 @@ void drm_gem_shmem_put_pages_locked(struct drm_gem_shmem_object *shmem)
 	}
 }
 
-static struct sg_table *drm_gem_shmem_get_sg_table(struct drm_gem_shmem_object *shmem)
+struct sg_table *drm_gem_shmem_get_sg_table(struct drm_gem_shmem_object *shmem)
 {
 	struct sg_table *sgt = calloc(1, sizeof(*sgt));
 

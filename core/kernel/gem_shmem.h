@@ -91,6 +91,8 @@ void drm_gem_object_put(struct drm_gem_object *obj);
 int drm_gem_shmem_get_pages_locked(struct drm_gem_shmem_object *shmem);
 void drm_gem_shmem_put_pages_locked(struct drm_gem_shmem_object *shmem);
 
+/* A new table over the pages (not mapped); the caller holds a pages reference. */
+struct sg_table *drm_gem_shmem_get_sg_table(struct drm_gem_shmem_object *shmem);
 /* Pin pages, build and DMA-map the table on obj->dev; takes one pages_use_count. */
 struct sg_table *drm_gem_shmem_get_pages_sgt_locked(struct drm_gem_shmem_object *shmem);
 struct sg_table *drm_gem_shmem_get_pages_sgt(struct drm_gem_shmem_object *shmem);

@@ -53,7 +53,8 @@ struct sgtable_object *sgtable_object_create(const struct sgtable_strategy_ops *
 	}
 	drm_gem_shmem_init(ddev, &obj->shmem, size, parent ? parent->shmem.base.resv : NULL,
 			   &ops->funcs);
-	ops->init(obj);
+	if (ops->init)		/* a port with no state of its own has none */
+		ops->init(obj);
 	return obj;
 }
 
@@ -69,7 +70,8 @@ struct sgtable_object *sgtable_object_import(const struct sgtable_strategy_ops *
 		free(obj);
 		return ERR_PTR(ret);
 	}
-	ops->init(obj);
+	if (ops->init)		/* a port with no state of its own has none */
+		ops->init(obj);
 	return obj;
 }
 

@@ -19,7 +19,9 @@
 	X(v19)			\
 	X(merged)		\
 	X(setonce_init)		\
-	X(fixed)
+	X(fixed)		\
+	X(c_helper_6_1)		\
+	X(c_helper)
 
 #define DECLARE_PORT(p)		extern const struct sgtable_strategy_ops sgtable_##p##_ops;
 #define LIST_PORT(p)		&sgtable_##p##_ops,

@@ -50,6 +50,20 @@ const struct sgtable_report sgtable_reports[] = {
 	  .threads = SGTABLE_ROLES(0, 2, 0, 0), .objects = 1, .devices = 1,
 	  .oracle = SGT_V_USE_AFTER_UNMAP },
 	/*
+	 * R5: two accessors' first sg_table() on one fresh object, no unbind:
+	 * both build and publish a table; one leaks, mapped, with its pages.
+	 */
+	{ .name = "R5", .commit = "ddddedaa0db9",
+	  .title = "drm/shmem-helper: Fix locking for drm_gem_shmem_get_pages_sgt()",
+	  .reported = "Asahi Lina, Feb 2023, found auditing locking for the Rust abstractions",
+	  .desc = "the helper checked and published shmem->sgt without a lock: two callers each "
+		  "build and publish a table (one leaked, still mapped, with a pages reference), "
+		  "and a caller races the shrinker's purge",
+	  .before = DEVRES_2026_FIXED, .after = DEVRES_2026_FIXED,
+	  .strategy = "c-helper-6.1", .after_strategy = "c-helper",
+	  .threads = SGTABLE_ROLES(0, 2, 0, 0), .objects = 1, .devices = 1,
+	  .jitter = 0.3, .ops = 1, .oracle = SGT_V_PAGE_COUNT },
+	/*
 	 * R6: the automated review's findings against v15 5/6 and v16 6/6,
 	 * still in the code that shipped.  Each is a hazard of the catalogue
 	 * (findings), found on merged by `check HN --strategy merged` (H7 only

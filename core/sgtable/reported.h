@@ -23,6 +23,11 @@ struct sgtable_report {
 	int threads[SGTABLE_NR_ROLES];
 	int objects, devices;
 	double jitter;			/* free threads: widen the windows */
+	/*
+	 * Free threads: each thread's operations per attempt (0: no end).  A
+	 * bug that only the final leak check sees needs short attempts (R5).
+	 */
+	unsigned long ops;
 	int oracle;			/* a violation kind */
 	/* Review findings: the catalogue's hazards it reported (SGTABLE_HAZ()), 0 for none. */
 	unsigned int findings;

@@ -95,6 +95,12 @@ struct sgtable_strategy_ops {
 	 * catalogue's hazards, NULL-terminated: "R4" for v14's LazyInit.
 	 */
 	const char *const *reported;
+	/*
+	 * A device's unbind unmaps the port's tables (its Devres does).  A C
+	 * driver's helper has no Devres: its table lives until the object is
+	 * freed or purged, and the per-port tests expect what unbind leaves.
+	 */
+	bool unbind_keeps_mappings;
 	const enum sgt_grade *outcomes;	/* [SGTABLE_OUT_NR]: the grade of each outcome */
 	size_t obj_size;
 	struct drm_gem_object_funcs funcs;	/* .free: the free callback */

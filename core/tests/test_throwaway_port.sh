@@ -22,7 +22,7 @@ sed -e 's/sgtable_v19_ops/sgtable_throwaway_ops/' -e 's/\.name = "v19"/.name = "
 grep -q 'H5 fixed' core/sgtable/strategy_throwaway.c &&
     grep -q 'clean_variants = SGTABLE_HAZ(H5)' core/sgtable/strategy_throwaway.c ||
     { echo "FAIL: the H5 fix did not go into the throwaway port"; exit 1; }
-sed -i 's/^\tX(fixed)$/\tX(fixed)\t\t\\\n\tX(throwaway)/' core/sgtable/registry.c
+sed -i 's/^#define SGTABLE_PORTS(X)\t\\$/&\n\tX(throwaway)\t\t\\/' core/sgtable/registry.c
 grep -q 'X(throwaway)' core/sgtable/registry.c || { echo "FAIL: the registry line was not added"; exit 1; }
 log=$tmp/log
 if ! { cmake --preset default && cmake --build --preset default; } >"$log" 2>&1; then

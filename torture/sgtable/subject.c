@@ -161,6 +161,7 @@ static bool report_apply(const struct sgtable_report *r, struct torture_config *
 {
 	SCENARIO_SET(cfg, r->name, r, r->before);
 	opts(cfg)->hazard = NULL;
+	cfg->ops = r->ops;
 	cfg->stop_on = cfg->sched_stop_on = r->oracle;
 	return true;
 }

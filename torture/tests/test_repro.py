@@ -44,6 +44,7 @@ EXPECT = {
     "R2": ("use-after-free", None),
     "R3": ("mapping-after-unbind", None),
     "R4": ("use-after-unmap", None),
+    "R5": ("page-count", None),
     "R6": ("use-after-unmap", None),
 }
 # The findings of H3, H6 and H7 must come with a timeline that shows

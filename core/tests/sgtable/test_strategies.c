@@ -27,6 +27,28 @@ static int table_references(struct sgtable_object *obj)
 	return atomic_load(&obj->shmem.pages_use_count) - atomic_load(&obj->shmem.pages_pin_count);
 }
 
+/*
+ * device_unbind(): a port whose unbind keeps its mappings (a C driver's
+ * helper: no Devres) leaves them alive, which the registry reports at once;
+ * that is the port's documented behaviour, not what these tests look for.
+ */
+static void unbind(void **state, struct device *dev)
+{
+	if (!ops_of(state)->unbind_keeps_mappings) {
+		device_unbind(dev);
+		return;
+	}
+	sgt_expect_violations();
+	device_unbind(dev);
+	sgt_violations_reset();
+}
+
+/* What the port's populated table leaves with a device: a Devres, unless it has none. */
+static int devres_per_table(void **state)
+{
+	return ops_of(state)->unbind_keeps_mappings ? 0 : 1;
+}
+
 static void test_populate_once(void **state)
 {
 	struct sgtable_object *obj = new_object(state, 0);
@@ -39,7 +61,7 @@ static void test_populate_once(void **state)
 		sgt_expect_violations();
 		assert_int_equal(dma_debug_check_sgtable(&gpu0, sg_table_on(obj, &gpu0)), -EFAULT);
 		assert_violations(SGT_V_USE_AFTER_UNMAP, 1);
-		device_unbind(&gpu0);
+		unbind(state, &gpu0);
 		sgtable_object_put(obj);
 		sgt_violations_reset();
 		return;
@@ -47,7 +69,7 @@ static void test_populate_once(void **state)
 	assert_ptr_equal(sg_table_on(obj, &gpu0), sgt);		/* fast path */
 	assert_int_equal(table_references(obj), 1);
 	assert_int_equal(dma_debug_mappings(&gpu0), 1);
-	assert_int_equal(devres_count(&gpu0), 1);
+	assert_int_equal(devres_count(&gpu0), devres_per_table(state));
 	sgt->sgl[0].page->vaddr[0] = 0x5a;				/* real pages */
 	assert_int_equal(lockdep_depth(), 0);				/* no lock leaked */
 	sgt_expect_violations();	/* H1, where carried: test_free_before_unbind asserts it */
@@ -78,9 +100,9 @@ static void test_foreign_device(void **state)
 	assert_false(IS_ERR(sgt));
 	assert_int_equal(dma_debug_check_sgtable(&gpu1, sgt), -EFAULT);
 	assert_violations(SGT_V_FOREIGN_DEVICE, 1);
-	device_unbind(&gpu0);	/* gpu0 goes, its mapping stays: gpu1's devres owns it */
+	unbind(state, &gpu0);	/* gpu0 goes, its mapping stays: gpu1's devres owns it */
 	assert_violations(SGT_V_MAPPING_AFTER_UNBIND, 1);
-	device_unbind(&gpu1);
+	unbind(state, &gpu1);
 	sgtable_object_put(obj);
 }
 
@@ -94,8 +116,8 @@ static void test_unbind_then_enodev_and_rebind(void **state)
 	obj = new_object(state, 0);
 
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
-	device_unbind(&gpu0);					/* unmaps: devres */
-	assert_int_equal(dma_debug_mappings(&gpu0), 0);
+	unbind(state, &gpu0);					/* unmaps: devres */
+	assert_int_equal(dma_debug_mappings(&gpu0), 1 - devres_per_table(state));
 	assert_int_equal(PTR_ERR(sg_table_on(obj, &gpu0)), -ENODEV);
 	device_bind(&gpu0);
 	sgt_expect_violations();
@@ -120,7 +142,7 @@ static void test_free_after_unbind(void **state)
 	long pages = drm_gem_shmem_pages_live();
 
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
-	device_unbind(&gpu0);
+	unbind(state, &gpu0);
 	sgtable_object_put(obj);
 	assert_int_equal(drm_gem_shmem_pages_live(), pages);
 	assert_int_equal(dma_debug_mappings(NULL), 0);
@@ -152,7 +174,7 @@ static void test_parent_resv(void **state)
 
 	assert_false(IS_ERR(sg_table_on(child, &gpu0)));
 	assert_false(IS_ERR(sg_table_on(parent, &gpu0)));
-	device_unbind(&gpu0);
+	unbind(state, &gpu0);
 	sgtable_object_put(parent);		/* the child still holds it */
 	sgtable_object_put(child);
 	assert_int_equal(dma_debug_mappings(NULL), 0);
@@ -177,7 +199,7 @@ static void test_page_alloc_failure(void **state)
 	assert_int_equal(atomic_load(&obj->shmem.pages_use_count), 0);
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
 	assert_int_equal(table_references(obj), 1);
-	device_unbind(&gpu0);
+	unbind(state, &gpu0);
 	sgtable_object_put(obj);
 	assert_no_violations();
 }
@@ -194,7 +216,7 @@ static void test_eintr(void **state)
 		assert_int_equal(PTR_ERR(sgt), -EINTR);
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));
 	assert_int_equal(table_references(obj), 1);
-	device_unbind(&gpu0);
+	unbind(state, &gpu0);
 	sgtable_object_put(obj);
 	assert_no_violations();
 }
@@ -206,13 +228,15 @@ static void test_devres_new_failure(void **state)
 
 	if (carries_report(state, "R4"))
 		skip();	/* every call after the first breaks it: test_populate_once asserts R4 */
+	if (!devres_per_table(state))
+		skip();	/* a C driver's helper has no Devres to fail */
 	obj = new_object(state, 0);
 
 	fail_once(SGT_FAULT_DEVRES_ALLOC);
 	assert_int_equal(PTR_ERR(sg_table_on(obj, &gpu0)), -ENOMEM);
 	assert_null(obj->shmem.sgt);				/* the sgt was freed */
 	assert_false(IS_ERR(sg_table_on(obj, &gpu0)));		/* the retry */
-	device_unbind(&gpu0);
+	unbind(state, &gpu0);
 	sgt_expect_violations();
 	struct page **leaked = obj->shmem.pages;
 	sgtable_object_put(obj);
@@ -240,7 +264,7 @@ static void test_imported(void **state)
 	assert_false(IS_ERR(sgt));
 	assert_int_equal(dma_debug_check_sgtable(&gpu0, sgt), 0);
 	sgtable_object_put(exporter);
-	device_unbind(&gpu0);
+	unbind(state, &gpu0);
 	sgt_expect_violations();
 	sgtable_object_put(imp);
 	if (!(ops_of(state)->clean_variants & SGTABLE_HAZ(H5))) {
@@ -284,7 +308,7 @@ static void race_first_populate(void **state, unsigned int hazards, int rounds)
 		assert_int_equal(dma_debug_check_sgtable(&gpu0, r[0].sgt), 0);
 		assert_int_equal(table_references(obj), 1);
 		assert_int_equal(dma_debug_mappings(&gpu0), 1);
-		device_unbind(&gpu0);
+		unbind(state, &gpu0);
 		sgtable_object_put(obj);
 		device_bind(&gpu0);
 	}
@@ -295,6 +319,8 @@ static void test_two_threads_populate_once(void **state)
 {
 	if (carries_report(state, "R4"))
 		skip();	/* every call after the first breaks it: test_populate_once asserts R4 */
+	if (carries_report(state, "R5"))
+		skip();	/* R5 is this race, unlocked: repro.R5 and check R5 assert it */
 	race_first_populate(state, 0, 200);
 	assert_no_violations();
 }
