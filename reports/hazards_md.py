@@ -53,7 +53,7 @@ def hazards(doc):
     out += ["", "### The smallest configuration that shows each (`sgtorture repro ID`)", "",
             f"| id | strategy | Devres model | faults | threads ({'/'.join(r[0] for r in roles)}) "
             "| objects, devices | "
-            "jitter | waits for | under a controlled schedule | check: ops, seed |",
+            "jitter | waits for | under a controlled schedule | check: ops, seed, preemptions |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for h in doc["hazards"]:
         r = h["repro"]
@@ -66,7 +66,8 @@ def hazards(doc):
         out.append(f"| {h['name']} | {r['strategy']} | {r['devres_model']} | "
                    f"{', '.join(r['faults']) or '-'} | {'/'.join(str(t[x]) for x in roles)} | "
                    f"{r['objects']}, {r['devices']} | "
-                   f"{r['jitter']:g} | {oracle} | {sched} | {r['check_ops']}, {r['check_seed']} |")
+                   f"{r['jitter']:g} | {oracle} | {sched} | {r['check_ops']}, {r['check_seed']}, "
+                   f"{r['check_preemptions']} |")
     return out
 
 

@@ -71,7 +71,7 @@ const struct sgtable_hazard sgtable_hazards[SGTABLE_NR_HAZARDS] = {
 			  .objects = 4, .devices = 1, .oracle = SGT_V_USE_AFTER_UNMAP,
 			  .sched_oracle = SGT_V_USE_AFTER_UNMAP,
 			  .timeline = { "device_unbind", "device_bind", "sg_table" },
-			  .check_ops = 8, .check_seed = 1 } ),
+			  .check_ops = 8, .check_seed = 1, .check_preemptions = 3 } ),
 	HAZARD(H7, "unbind vs object free: Devres drop does not wait for an in-flight "
 	       "release, so SGTableMap's drop can run after the object is freed",
 	       "v19, setonce-init",

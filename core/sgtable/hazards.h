@@ -60,6 +60,8 @@ struct sgtable_repro {
 	 */
 	unsigned int check_ops;
 	uint64_t check_seed;
+	/* Its preemption bound, where two do not reach it (H6 needs three); 0: check's 2. */
+	int check_preemptions;
 };
 
 struct sgtable_hazard {

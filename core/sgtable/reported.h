@@ -32,6 +32,7 @@ struct sgtable_report {
 	/* Review findings: the catalogue's hazards it reported (SGTABLE_HAZ()), 0 for none. */
 	unsigned int findings;
 	unsigned int check_ops;		/* sgtorture check (0: its default) */
+	int check_preemptions;		/* sgtorture check's bound (0: its default, 2) */
 	uint64_t check_seed;
 };
 

@@ -401,7 +401,7 @@ static void prepare_check(struct torture_config *cfg)
 	cfg->budget = 100000;		/* schedules at most */
 	/* The roles' own choices: one program, the same search every time. */
 	cfg->seed = cfg->check_seed ? cfg->check_seed : 1;
-	cfg->preemptions = 2;
+	cfg->preemptions = cfg->check_preemptions ? cfg->check_preemptions : 2;
 	cfg->ops = cfg->check_ops ? cfg->check_ops : 2;
 	cfg->sched = SCHED_BOUNDED;
 	cfg->sched_steps = 100000;	/* a safety net: --ops ends every schedule */

@@ -81,6 +81,7 @@ struct torture_config {
 	unsigned long ops;			/* --ops N: each thread's operations (0: no end) */
 	unsigned long check_ops;		/* a scenario's for check (0: check's default) */
 	uint64_t check_seed;
+	int check_preemptions;			/* a scenario's bound for check (0: check's 2) */
 	struct sched_ctl_trace *sched_trace;	/* check: the decisions, in shared memory */
 	int preemptions;			/* check: the bound K */
 	int expect;				/* enum torture_expect */

@@ -64,7 +64,7 @@ static json_t *repro_json(const struct sgtable_hazard *h)
 
 	for (int i = 0; i < SGTABLE_NR_ROLES; i++)
 		json_object_set_new(threads, sgtable_role_option[i], json_integer(r->threads[i]));
-	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:i,s:f,s:s,s:s?,s:b,s:s,s:s?,s:o,s:i,s:I}",
+	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:i,s:f,s:s,s:s?,s:b,s:s,s:s?,s:o,s:i,s:I,s:i}",
 			 "strategy", r->strategy, "devres_model", devres_models[r->model].name,
 			 "faults", strings(r->faults, SGTABLE_MAX_REPRO_FAULTS), "threads", threads,
 			 "objects", r->objects, "devices", r->devices, "jitter", r->jitter,
@@ -73,7 +73,8 @@ static json_t *repro_json(const struct sgtable_hazard *h)
 			 "sched_oracle", sgt_oracle_name(r->sched_oracle),
 			 "sched_match", r->sched_match, "timeline", strings(r->timeline, 4),
 			 "check_ops", r->check_ops ? (int)r->check_ops : 2,
-			 "check_seed", (json_int_t)(r->check_seed ? r->check_seed : 1));
+			 "check_seed", (json_int_t)(r->check_seed ? r->check_seed : 1),
+			 "check_preemptions", r->check_preemptions ? r->check_preemptions : 2);
 }
 
 /* The Devres models a hazard shows on, from the models' own data. */

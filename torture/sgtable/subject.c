@@ -152,6 +152,7 @@ _Static_assert(sizeof(((struct sgtable_repro *)0)->threads) <=
 		(cfg)->nr_faults = 0;						\
 		(cfg)->check_ops = (r)->check_ops;				\
 		(cfg)->check_seed = (r)->check_seed;				\
+		(cfg)->check_preemptions = (r)->check_preemptions;		\
 		(cfg)->timeline = true;						\
 		(cfg)->stat_interval = 0;					\
 	} while (0)

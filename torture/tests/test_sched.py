@@ -256,6 +256,22 @@ def run_check(args, tmp):
     return rc, out, json.load(open(path)) if os.path.exists(path) else None
 
 
+def test_check_each_hazard():
+    """Every hazard with an oracle under controlled schedules is found by `check ID`
+    on its own registry configuration (port, model, ops, seed and preemption bound):
+    a configuration that cannot reach its hazard fails here, not in a user's hands."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for h in registry(SGTORTURE)["hazards"]:
+            r = h["repro"]
+            if r["sched_oracle"] == "never":
+                continue  # TSan only: the tsan build's repro tests find it
+            rc, out, doc = run_check([h["name"]], tmp)
+            if not doc or not doc["found"] or doc["first_found"]["preemptions"] > \
+                    r["check_preemptions"]:
+                fail(f"check {h['name']} ({r['strategy']}, {r['devres_model']}, K = "
+                     f"{r['check_preemptions']}): exit {rc}, nothing found:\n{out[-800:]}")
+
+
 def test_check_port():
     """check H7 on its port finds it, with the fewest preemptions (at most 3), and its
     schedule replays to the use after free."""
@@ -488,7 +504,7 @@ DEFAULT_TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clea
                  "check_shards": test_check_shards, "check_files": test_check_files,
                  "freed_record": test_freed_record, "replay_refused": test_replay_refused,
                  "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
-                 "expect_clean": test_expect_clean}
+                 "expect_clean": test_expect_clean, "check_each_hazard": test_check_each_hazard}
 for h in FOUND_BY_PCT:
     DEFAULT_TESTS["replay_" + h] = lambda h=h: test_replay(h)
 TSAN_TESTS = {"tsan_quiet": test_tsan_quiet}
