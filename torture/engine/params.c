@@ -5,7 +5,6 @@
  * replays a run, --json's config.  The getopt loop (options.c) and schedule
  * files (schedule.c) are built on this; this file calls neither.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +15,6 @@
 
 #include "params.h"
 #include "torture.h"
-
-#define CFG(member)	offsetof(struct torture_config, member)
-
-static void one(struct torture_values *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void one(struct torture_values *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out->v[out->n++], TP_VALUE_LEN, fmt, ap);
-	va_end(ap);
-}
-
 
 const struct torture_param *torture_params(const struct torture_subject *s)
 {
@@ -143,16 +127,16 @@ void torture_param_show(const struct torture_config *cfg, const struct torture_p
 	switch (p->kind) {
 	case TP_FLAG:
 		if (*(bool *)field(cfg, p))
-			one(out, "%s", "");
+			torture_values_add(out, "%s", "");
 		break;
 	case TP_INT:
-		one(out, "%d", *(int *)field(cfg, p));
+		torture_values_add(out, "%d", *(int *)field(cfg, p));
 		break;
 	case TP_UINT:
-		one(out, "%u", *(unsigned int *)field(cfg, p));
+		torture_values_add(out, "%u", *(unsigned int *)field(cfg, p));
 		break;
 	case TP_ULONG:
-		one(out, "%lu", *(unsigned long *)field(cfg, p));
+		torture_values_add(out, "%lu", *(unsigned long *)field(cfg, p));
 		break;
 	case TP_DOUBLE:
 		show_double(*(double *)field(cfg, p), out);
@@ -160,7 +144,7 @@ void torture_param_show(const struct torture_config *cfg, const struct torture_p
 	case TP_STRING:
 		s = *(const char **)field(cfg, p);
 		if (s)
-			one(out, "%s", s);
+			torture_values_add(out, "%s", s);
 		break;
 	case TP_CUSTOM:
 		p->show(cfg, p, out);

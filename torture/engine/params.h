@@ -53,6 +53,10 @@ struct torture_values {
 	char v[TP_MAX_VALUES][TP_VALUE_LEN];
 };
 
+/* Append one value, printf-style (TP_VALUE_LEN at most): what every show() builds. */
+__attribute__((format(printf, 2, 3)))
+void torture_values_add(struct torture_values *out, const char *fmt, ...);
+
 struct torture_param {
 	const char *name;		/* "duration": --duration */
 	const char *arg;		/* "SECONDS" in --help; NULL for a flag */

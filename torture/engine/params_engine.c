@@ -20,10 +20,7 @@
 
 #define CFG(member)	offsetof(struct torture_config, member)
 
-static void one(struct torture_values *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void one(struct torture_values *out, const char *fmt, ...)
+void torture_values_add(struct torture_values *out, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -48,7 +45,7 @@ static void set_seed(struct torture_config *cfg, const struct torture_param *p, 
 static void show_seed(const struct torture_config *cfg, const struct torture_param *p,
 		      struct torture_values *out)
 {
-	one(out, "%llu", (unsigned long long)cfg->seed);
+	torture_values_add(out, "%llu", (unsigned long long)cfg->seed);
 }
 
 static json_t *json_seed(const struct torture_config *cfg)
@@ -110,7 +107,7 @@ static void show_axis(const struct torture_config *cfg, const struct torture_par
 	for (int i = 0; all && i < nr; i++)
 		all = idx[i] == i;
 	if (all && count > 1) {
-		one(out, "all");
+		torture_values_add(out, "all");
 		return;
 	}
 	out->v[out->n][0] = 0;
@@ -262,7 +259,7 @@ static void show_fault(const struct torture_config *cfg, const struct torture_pa
 		       struct torture_values *out)
 {
 	for (int i = 0; i < cfg->nr_faults; i++)
-		one(out, "%s", cfg->faults[i]);
+		torture_values_add(out, "%s", cfg->faults[i]);
 }
 
 static const char *fault_names(const struct torture_subject *s)
@@ -288,7 +285,7 @@ static void set_until(struct torture_config *cfg, const struct torture_param *p,
 static void show_until(const struct torture_config *cfg, const struct torture_param *p,
 		       struct torture_values *out)
 {
-	one(out, "%s", sgt_oracle_name(cfg->stop_on));
+	torture_values_add(out, "%s", sgt_oracle_name(cfg->stop_on));
 }
 
 /* --until-match: a violation's text until options.c knows the oracle is tsan (a frame). */
@@ -308,9 +305,9 @@ static void show_until_match(const struct torture_config *cfg, const struct tort
 			     struct torture_values *out)
 {
 	if (cfg->until_match)
-		one(out, "%s", cfg->until_match);
+		torture_values_add(out, "%s", cfg->until_match);
 	else if (cfg->stop_on == SGT_ORACLE_TSAN && cfg->tsan_frame)
-		one(out, "%s", cfg->tsan_frame);
+		torture_values_add(out, "%s", cfg->tsan_frame);
 }
 
 /* --sched: the policy now; a replay's file is read once every option is in (options.c). */
@@ -333,9 +330,9 @@ static void show_sched(const struct torture_config *cfg, const struct torture_pa
 		       struct torture_values *out)
 {
 	if (cfg->sched == SCHED_REPLAY)
-		one(out, "replay:%s", cfg->sched_replay_file);
+		torture_values_add(out, "replay:%s", cfg->sched_replay_file);
 	else if (cfg->sched != SCHED_BOUNDED)	/* check's search: no option says it */
-		one(out, "%s", sched_policy_name[cfg->sched]);
+		torture_values_add(out, "%s", sched_policy_name[cfg->sched]);
 }
 
 static void set_shard(struct torture_config *cfg, const struct torture_param *p, const char *arg)
@@ -352,7 +349,7 @@ static void set_shard(struct torture_config *cfg, const struct torture_param *p,
 static void show_shard(const struct torture_config *cfg, const struct torture_param *p,
 		       struct torture_values *out)
 {
-	one(out, "%d/%d", cfg->shard, cfg->nr_shards);
+	torture_values_add(out, "%d/%d", cfg->shard, cfg->nr_shards);
 }
 
 /*
@@ -383,7 +380,7 @@ static void show_progress(const struct torture_config *cfg, const struct torture
 			  struct torture_values *out)
 {
 	if (cfg->progress_total)
-		one(out, "%d/%d@%d+%d", cfg->progress_done, cfg->progress_total,
+		torture_values_add(out, "%d/%d@%d+%d", cfg->progress_done, cfg->progress_total,
 		    cfg->progress_before, cfg->progress_after);
 }
 
@@ -403,7 +400,7 @@ static void show_expect(const struct torture_config *cfg, const struct torture_p
 			struct torture_values *out)
 {
 	if (cfg->expect != TORTURE_EXPECT_DEFAULT)
-		one(out, "%s", expect_name[cfg->expect]);
+		torture_values_add(out, "%s", expect_name[cfg->expect]);
 }
 
 static void set_no_shrink(struct torture_config *cfg, const struct torture_param *p,
@@ -416,7 +413,7 @@ static void show_no_shrink(const struct torture_config *cfg, const struct tortur
 			   struct torture_values *out)
 {
 	if (!cfg->shrink)
-		one(out, "%s", "");
+		torture_values_add(out, "%s", "");
 }
 
 /* --- the table --------------------------------------------------------------------------- */

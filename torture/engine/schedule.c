@@ -337,7 +337,7 @@ static void file_values(const struct torture_schedule *s, const struct torture_p
 	out->n = 0;
 	for (int i = 0; i < s->nr_options && out->n < TP_MAX_VALUES; i++)
 		if (!strcmp(s->options[i].name, p->name))
-			snprintf(out->v[out->n++], TP_VALUE_LEN, "%s", s->options[i].value);
+			torture_values_add(out, "%s", s->options[i].value);
 }
 
 /* "--fault a --fault b", or "no --fault". */

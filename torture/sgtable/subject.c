@@ -77,8 +77,7 @@ static void set_hazard(struct torture_config *cfg, const struct torture_param *p
 static void show_hazard(const struct torture_config *cfg, const struct torture_param *p,
 			struct torture_values *out)
 {
-	snprintf(out->v[out->n++], TP_VALUE_LEN, "%s",
-		 opts(cfg)->hazard ? opts(cfg)->hazard->name : "none");
+	torture_values_add(out, "%s", opts(cfg)->hazard ? opts(cfg)->hazard->name : "none");
 }
 
 static const char *hazard_names(const struct torture_subject *s)
