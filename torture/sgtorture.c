@@ -14,7 +14,8 @@
 
 static const struct torture_verb *const verbs[] = {
 	&torture_verb_run, &torture_verb_list, &torture_verb_repro, &torture_verb_hunt,
-	&torture_verb_explore, &torture_verb_check, &torture_verb_replay, NULL,
+	&torture_verb_explore, &torture_verb_check, &torture_verb_report, &torture_verb_replay,
+	NULL,
 };
 
 #define NR_VERBS	((int)(sizeof(verbs) / sizeof(verbs[0]) - 1))

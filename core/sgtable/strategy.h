@@ -60,6 +60,13 @@ extern const char *const sgtable_outcome_name[SGTABLE_OUT_NR];
 struct sgtable_strategy_ops {
 	const char *name;
 	const char *kernel;		/* which version of the series it ports */
+	/*
+	 * Its history, for sgtorture report's "Fixed by:" and "Still present
+	 * in:": the port of the next upstream version of this code (NULL: none
+	 * ported), and whether this is the kernel's code today.
+	 */
+	const char *next;
+	bool shipped;
 	const char *fast_path;		/* what the fast path takes, for the docs' table */
 	const char *slow_path;
 	const char *lock_choice;	/* the review's three: dma_resv, mutex, set-once */

@@ -42,6 +42,7 @@ static const enum sgt_grade c_helper_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_c_helper_ops = {
 	.name = "c-helper",
+	.shipped = true,
 	.kernel = "drm_gem_shmem_get_pages_sgt(): dma_resv since 21aa27ddc582 (v6.5); pages_lock "
 		  "v6.2..v6.4",
 	.fast_path = "dma_resv_lock_interruptible() on every call, then shmem->sgt",

@@ -79,6 +79,7 @@ static const enum sgt_grade c_helper_6_1_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_c_helper_6_1_ops = {
 	.name = "c-helper-6.1",
+	.next = "c-helper",
 	.kernel = "drm_gem_shmem_get_pages_sgt() before ddddedaa0db9 (Feb 2023)",
 	.fast_path = "none: an unlocked shmem->sgt check",
 	.slow_path = "get pages (locked), build and map unlocked, publish unlocked",

@@ -131,6 +131,7 @@ static const enum sgt_grade merged_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_merged_ops = {
 	.name = "merged",
+	.shipped = true,
 	.kernel = "616c229ab010 (v21 4/4, 12 Jun 2026; drm-rust-next, drm-next Aug 2026)",
 	.fast_path = "none: parent device check, SetOnce acquire load",
 	.slow_path = "sgt_lock (mutex); SGTableMap::new takes resv",

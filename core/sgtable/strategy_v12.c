@@ -156,6 +156,7 @@ static const enum sgt_grade v12_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_v12_ops = {
 	.name = "v12",
+	.next = "v14-lazyinit",
 	.kernel = "v12 4/5 (21 Apr 2026), as posted",
 	.fast_path = "dma_resv (NULL ctx)",
 	.slow_path = "dma_resv (NULL ctx); Devres::new under it",

@@ -95,6 +95,7 @@ static const enum sgt_grade v12r_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_v12_review_ops = {
 	.name = "v12-review",
+	.next = "v14-lazyinit",
 	.kernel = "v12 review rewrite (Courbot)",
 	.fast_path = "dma_resv (NULL ctx), DmaResvGuard",
 	.slow_path = "dma_resv (NULL ctx); Devres::new under it; SetOnce::populate",

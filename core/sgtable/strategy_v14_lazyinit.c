@@ -100,6 +100,7 @@ static const enum sgt_grade v14_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_v14_lazyinit_ops = {
 	.name = "v14-lazyinit",
+	.next = "v19",
 	.kernel = "v14 6/6 (26 May 2026), v15 the same",
 	.fast_path = "LazyInit's mutex; SGTableMap::new built on every call",
 	.slow_path = "the same call: init() runs Devres::new when empty",

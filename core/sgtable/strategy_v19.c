@@ -124,6 +124,7 @@ static const enum sgt_grade v19_outcomes[SGTABLE_OUT_NR] = {
 
 const struct sgtable_strategy_ops sgtable_v19_ops = {
 	.name = "v19",
+	.next = "merged",
 	.kernel = "v19 4/4 (8 Jun 2026), V13..V19",
 	.fast_path = "none: device check, SetOnce acquire load",
 	.slow_path = "sgt_lock (mutex); SGTableMap::new takes resv",

@@ -29,6 +29,7 @@
 #include <check/sched_ctl.h>
 #include <check/wait.h>
 
+#include "check.h"
 #include "verbs.h"
 
 /* A schedule to run: its forced prefix and what it cost. */
@@ -149,26 +150,18 @@ static void expand(struct queue *q, const struct item *it, const struct sched_ct
 	}
 }
 
-/* A counterexample: the schedule, its preemptions, what it showed, its replay. */
-struct example {
-	long schedule;			/* -1: none */
-	int preemptions;
-	char report[400], file[384], replay[1024];
-};
-
-/* The first schedule found (the scenario's oracle) and the first failed on another. */
-struct findings {
-	struct example found_first, other_first;
-	unsigned long failed, found;
-};
-
 static void describe(struct torture_config *cfg, struct torture_result *res, long n,
-		     const struct item *it, bool hit, struct example *e)
+		     const struct item *it, bool hit, struct torture_example *e)
 {
 	int used = 0;
 
 	e->schedule = n;
 	e->preemptions = it->preemptions;
+	e->prefix = malloc((it->len ? it->len : 1) * sizeof(*e->prefix));
+	if (!e->prefix)
+		abort();
+	memcpy(e->prefix, it->prefix, it->len * sizeof(*e->prefix));
+	e->len = it->len;
 	e->report[0] = 0;
 	if (hit && cfg->stop_on >= 0 && cfg->stop_on < SGT_V_NR)
 		snprintf(e->report, sizeof(e->report), "%s", res->first_violation[cfg->stop_on]);
@@ -186,9 +179,9 @@ static void describe(struct torture_config *cfg, struct torture_result *res, lon
 }
 
 static void note_failure(struct torture_config *cfg, struct torture_result *res, long n,
-			 const struct item *it, bool hit, struct findings *f)
+			 const struct item *it, bool hit, struct torture_findings *f)
 {
-	struct example *e = hit ? &f->found_first : &f->other_first;
+	struct torture_example *e = hit ? &f->found_first : &f->other_first;
 
 	f->failed++;
 	f->found += hit;
@@ -196,7 +189,7 @@ static void note_failure(struct torture_config *cfg, struct torture_result *res,
 		describe(cfg, res, n, it, hit, e);
 }
 
-static void print_example(const char *what, const struct example *e)
+static void print_example(const char *what, const struct torture_example *e)
 {
 	if (e->schedule < 0)
 		return;
@@ -205,7 +198,7 @@ static void print_example(const char *what, const struct example *e)
 	       e->replay);
 }
 
-static json_t *example_json(const struct example *e)
+static json_t *example_json(const struct torture_example *e)
 {
 	if (e->schedule < 0)
 		return json_null();
@@ -214,19 +207,8 @@ static json_t *example_json(const struct example *e)
 			 "replay", e->replay);
 }
 
-/* What a search did: the counts the summary and the JSON print. */
-struct search {
-	long schedules;
-	long shared;			/* run by every part before the deal (--shard) */
-	unsigned long shared_found, shared_failed;
-	unsigned long cut;		/* schedules cut short: not whole */
-	size_t longest, left;		/* decisions of the longest; schedules still queued */
-	bool exhausted;			/* this search's whole tree, or with --shard its part */
-	double secs;
-};
-
-static json_t *check_json(const struct torture_config *cfg, const struct search *s,
-			  const struct findings *f)
+static json_t *check_json(const struct torture_config *cfg, const struct torture_search *s,
+			  const struct torture_findings *f)
 {
 	char shard[32], vkey[32], mkey[32];
 	json_t *doc;
@@ -266,7 +248,7 @@ static bool run_item(struct torture_config *cfg, struct torture_result *res,
 }
 
 /* "EXHAUSTED", or for one part of a sharded bound "part 2/4 exhausted". */
-static const char *bound_state(const struct torture_config *cfg, const struct search *s,
+static const char *bound_state(const struct torture_config *cfg, const struct torture_search *s,
 			       char *buf, size_t len)
 {
 	if (cfg->nr_shards <= 1)
@@ -276,8 +258,8 @@ static const char *bound_state(const struct torture_config *cfg, const struct se
 	return buf;
 }
 
-static void print_summary(const struct torture_config *cfg, const struct search *s,
-			  const struct findings *f, bool clean)
+static void print_summary(const struct torture_config *cfg, const struct torture_search *s,
+			  const struct torture_findings *f, bool clean)
 {
 	char part[160];
 	const char *name = cfg->subject->variant_name(cfg->variants[0]);
@@ -320,7 +302,7 @@ static void free_queue(struct queue *q)
 /* One schedule's place in the search: counted, its failure noted, its children queued. */
 static void account(struct torture_config *cfg, struct torture_result *res,
 		    const struct sched_ctl_trace *trace, const struct item *it, bool failed,
-		    bool hit, bool shared, struct search *s, struct findings *f)
+		    bool hit, bool shared, struct torture_search *s, struct torture_findings *f)
 {
 	s->schedules++;
 	s->shared += shared;
@@ -334,7 +316,8 @@ static void account(struct torture_config *cfg, struct torture_result *res,
 }
 
 static void search(struct torture_config *cfg, struct torture_result *res,
-		   struct sched_ctl_trace *trace, bool clean, struct search *s, struct findings *f)
+		   struct sched_ctl_trace *trace, enum torture_check_stop stop,
+		   struct torture_search *s, struct torture_findings *f)
 {
 	bool dealt = cfg->nr_shards <= 1;
 	struct queue q = { 0 };
@@ -352,28 +335,57 @@ static void search(struct torture_config *cfg, struct torture_result *res,
 			deal(&q, cfg->preemptions, cfg->shard, cfg->nr_shards);
 			dealt = true;
 		}
-		if (hit && !clean)
-			break;		/* a port: the first counterexample has the fewest preemptions */
+		/* The first counterexample has the fewest preemptions. */
+		if ((hit && stop == TORTURE_STOP_FOUND) || (failed && stop == TORTURE_STOP_FAILED))
+			break;
 	}
 	s->left = queued(&q, cfg->preemptions);
-	s->exhausted = !s->left && !s->cut && !torture_interrupted() && !(f->found && !clean);
+	s->exhausted = !s->left && !s->cut && !torture_interrupted();
 	free_queue(&q);
+}
+
+void torture_findings_free(struct torture_findings *f)
+{
+	free(f->found_first.prefix);
+	free(f->other_first.prefix);
+	f->found_first.prefix = f->other_first.prefix = NULL;
+}
+
+bool torture_check_search(struct torture_config *cfg, enum torture_check_stop stop,
+			  struct torture_search *s, struct torture_findings *f)
+{
+	struct sched_ctl_trace *trace = torture_trace_map();
+	struct torture_result *res = torture_result_map();
+	uint64_t start = sgt_now_ns();
+
+	*s = (struct torture_search){ 0 };
+	*f = (struct torture_findings){ .found_first.schedule = -1, .other_first.schedule = -1 };
+	if (!trace || !res) {
+		if (trace)
+			torture_trace_unmap(trace);
+		if (res)
+			torture_result_unmap(res);
+		return false;
+	}
+	cfg->sched_trace = trace;
+	search(cfg, res, trace, stop, s, f);
+	s->secs = (double)(sgt_now_ns() - start) / 1e9;
+	cfg->sched_replay = NULL;
+	cfg->nr_sched_replay = 0;
+	cfg->sched_trace = NULL;
+	torture_trace_unmap(trace);
+	torture_result_unmap(res);
+	return true;
 }
 
 static int check_main(struct torture_config *cfg)
 {
-	struct sched_ctl_trace *trace = torture_trace_map();
-	struct torture_result *res = torture_result_map();
-	struct findings f = { .found_first.schedule = -1, .other_first.schedule = -1 };
-	struct search s = { 0 };
-	uint64_t start = sgt_now_ns();
+	struct torture_findings f;
+	struct torture_search s;
 	bool clean = torture_expects_clean(cfg);
 	int threads = 0;
 	json_t *doc;
 
-	if (!trace || !res)
-		return 1;
-	cfg->sched_trace = trace;
 	for (int r = 0; r < cfg->subject->nr_roles; r++)
 		threads += cfg->threads[r];
 	printf("check %s: %s on %s, %d threads x %lu operations, every schedule with at most %d "
@@ -381,22 +393,21 @@ static int check_main(struct torture_config *cfg)
 	       cfg->subject->variant_name(cfg->variants[0]),
 	       cfg->subject->model_name(cfg->models[0]), threads, cfg->ops, cfg->preemptions,
 	       cfg->preemptions == 1 ? "" : "s", sgt_oracle_name(cfg->stop_on));
-	search(cfg, res, trace, clean, &s, &f);
-	s.secs = (double)(sgt_now_ns() - start) / 1e9;
+	fflush(stdout);
+	if (!torture_check_search(cfg, clean ? TORTURE_STOP_NEVER : TORTURE_STOP_FOUND, &s, &f))
+		return 1;
 	print_summary(cfg, &s, &f, clean);
 	doc = check_json(cfg, &s, &f);
 	if (cfg->json && (!doc || json_dump_file(doc, cfg->json, JSON_INDENT(2))))
 		fprintf(stderr, "sgtorture: cannot write --json '%s'\n", cfg->json);
 	json_decref(doc);
-	cfg->sched_replay = NULL;
-	cfg->sched_trace = NULL;
-	torture_trace_unmap(trace);
+	torture_findings_free(&f);
 	if (clean)
 		return f.failed || !s.exhausted ? 1 : 0;
 	return f.found ? 0 : 1;
 }
 
-static void prepare_check(struct torture_config *cfg)
+void torture_check_defaults(struct torture_config *cfg)
 {
 	cfg->budget = 100000;		/* schedules at most */
 	/* The roles' own choices: one program, the same search every time. */
@@ -427,7 +438,7 @@ const struct torture_verb torture_verb_check = {
 	.usage = "sgtorture check ID [OPTION]...   every schedule of ID with at most --preemptions\n"
 		 "                                   K, each thread running --ops N operations",
 	.takes_scenario = true,
-	.prepare = prepare_check,
+	.prepare = torture_check_defaults,
 	.check = check_check,
 	.main = check_main,
 };

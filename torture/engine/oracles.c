@@ -35,6 +35,26 @@ static uint64_t since_start(void)
 }
 
 /*
+ * sgtorture report: the reporter's stack now, and each timeline event's
+ * from its ring.  backtrace() allocates nothing once warmed (trace_enable()),
+ * so this may run inside a TSan report too.
+ */
+static void keep_stacks(struct torture_result *res)
+{
+	const char *name = sgt_current()->name;
+	int n = backtrace(res->report_pcs, TRACE_PCS);
+	size_t i;
+
+	for (; n < TRACE_PCS; n++)
+		res->report_pcs[n] = NULL;
+	for (i = 0; i + 1 < sizeof(res->report_thread) && name[i]; i++)
+		res->report_thread[i] = name[i];
+	res->report_thread[i] = 0;
+	for (int e = 0; e < res->nr_timeline; e++)
+		trace_event_stack(o.rings, o.nthreads, &res->timeline[e], res->timeline_pcs[e]);
+}
+
+/*
  * Keep the threads' last events as the timeline of this report: the first
  * report of the run, or the one the run stops on (the callers decide).  Raw
  * copies only (it may run inside a TSan report); the parent prints them.
@@ -48,12 +68,15 @@ static void keep_timeline(struct torture_result *res, const char *report, const 
 	    !atomic_compare_exchange_strong(&res->timeline_claimed, &expected, 1))
 		return;
 	res->timeline_at_ns = trace_now();
+	res->timeline_focus = focus;
 	res->nr_timeline = trace_snapshot(o.rings, o.nthreads, focus,
 					  res->timeline);
 
 	for (i = 0; i + 1 < sizeof(res->timeline_report) && report[i]; i++)
 		res->timeline_report[i] = report[i];	/* no libc: see trace_snapshot() */
 	res->timeline_report[i] = 0;	/* a kept timeline may be claimed again (TSan) */
+	if (o.cfg->stacks)
+		keep_stacks(res);
 }
 
 /* The oracle the run waits for fired: note when; the controller stops the run. */

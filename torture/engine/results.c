@@ -11,6 +11,7 @@
 #include <check/sched_ctl.h>
 #include <check/tsan_report.h>
 
+#include "symbolize.h"
 #include "torture.h"
 
 struct torture_result *torture_result_map(void)
@@ -21,52 +22,17 @@ struct torture_result *torture_result_map(void)
 	return p == MAP_FAILED ? NULL : p;	/* zeroed by the kernel */
 }
 
+void torture_result_unmap(struct torture_result *res)
+{
+	munmap(res, sizeof(*res));
+}
+
 void torture_result_leak(struct torture_result *res, const char *what, long count)
 {
 	if (res->nr_leaks == MAX_LEAKS)
 		return;
 	snprintf(res->leaks[res->nr_leaks].name, sizeof(res->leaks[0].name), "%s", what);
 	res->leaks[res->nr_leaks++].count = count;
-}
-
-/* A frame of the sanitizer's runtime, not of the program (its interceptors, its hooks). */
-static bool runtime_frame(const Dl_info *info, const char *func)
-{
-	return (info->dli_fname && strstr(info->dli_fname, "libtsan")) ||
-	       !strncmp(func, "__tsan_", 7) || !strncmp(func, "__interceptor_", 14) ||
-	       !strncmp(func, "__sanitizer", 11);
-}
-
-/*
- * "function file:line" for one code address, through addr2line; false for
- * a frame of the sanitizer's runtime, which a report leaves out.
- */
-static bool symbolize(void *pc, char *buf, size_t len)
-{
-	Dl_info info = { 0 };
-	char cmd[512];
-	FILE *p;
-
-	snprintf(buf, len, "%p", pc);
-	if (!dladdr(pc, &info) || !info.dli_fname)
-		return true;
-	if (runtime_frame(&info, info.dli_sname ? info.dli_sname : ""))
-		return false;
-	snprintf(cmd, sizeof(cmd), "addr2line -f -C -e '%s' %#lx 2>/dev/null", info.dli_fname,
-		 (unsigned long)((char *)pc - 1 - (char *)info.dli_fbase));
-	p = popen(cmd, "r");
-	if (!p)
-		return true;
-	char func[256] = "", line[256] = "";
-	if (fgets(func, sizeof(func), p) && fgets(line, sizeof(line), p)) {
-		func[strcspn(func, "\n")] = 0;
-		line[strcspn(line, "\n")] = 0;
-		/* Bounded: a C++-mangled name may be long; the file:line is what matters. */
-		snprintf(buf, len, "%.120s %.60s", func,
-			 strrchr(line, '/') ? strrchr(line, '/') + 1 : line);
-	}
-	pclose(p);
-	return !runtime_frame(&info, func);
 }
 
 void torture_collect_tsan(struct torture_result *res)
@@ -104,7 +70,7 @@ void torture_symbolize_tsan(struct torture_result *res)
 			for (int f = 0; f < SGT_TSAN_FRAMES && res->tsan_unique[i].pcs[k][f] && used < cap; f++) {
 				char sym[200];
 
-				if (!symbolize(res->tsan_unique[i].pcs[k][f], sym, sizeof(sym))) {
+				if (!torture_symbolize(res->tsan_unique[i].pcs[k][f], sym, sizeof(sym))) {
 					res->tsan_unique[i].dropped++;
 					continue;
 				}
@@ -128,7 +94,7 @@ void torture_symbolize_crash(struct torture_result *res)
 		 * Return addresses, which symbolize() steps back from; the
 		 * faulting frame's is the faulting instruction itself.
 		 */
-		if (!symbolize((char *)res->crash.pcs[f] + (f == 2), sym, sizeof(sym)))
+		if (!torture_symbolize((char *)res->crash.pcs[f] + (f == 2), sym, sizeof(sym)))
 			continue;
 		used += (size_t)snprintf(res->crash.text + used, cap - used, "    #%d %s\n", shown++,
 					 sym);

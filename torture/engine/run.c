@@ -143,7 +143,7 @@ static void setup(struct torture_run *ctx, int variant, int model)
 		snprintf(ctx->res->tsan_log, sizeof(ctx->res->tsan_log), "%s.%d", prefix,
 			 (int)getpid());
 	}
-	trace_enable(cfg->timeline, cfg->sched != SCHED_OS);
+	trace_enable(cfg->timeline, cfg->sched != SCHED_OS, cfg->stacks);
 	sgt_watchdog_set_timeout_ms(cfg->watchdog * 1000);
 	torture_watch_start(ctx);
 	sgt_fault_reset();
@@ -304,8 +304,9 @@ int torture_run(const struct torture_config *cfg, int variant, int model,
 		struct torture_result *res)
 {
 	const struct torture_subject *s = cfg->subject;
-	struct torture_thread threads[TORTURE_MAX_ROLES * MAX_PER_ROLE] = { 0 };
-	struct trace_ring *rings[TORTURE_MAX_ROLES * MAX_PER_ROLE];
+	/* Static: 384 threads' rings are megabytes, more than a main thread's stack. */
+	static struct torture_thread threads[TORTURE_MAX_ROLES * MAX_PER_ROLE];
+	static struct trace_ring *rings[TORTURE_MAX_ROLES * MAX_PER_ROLE];
 	struct torture_run ctx = {
 		.cfg = cfg, .subject = s, .res = res, .threads = threads, .rings = rings,
 		.controlled = cfg->sched != SCHED_OS,
@@ -314,6 +315,8 @@ int torture_run(const struct torture_config *cfg, int variant, int model,
 
 	for (int r = 0; r < s->nr_roles; r++)
 		ctx.nthreads += cfg->threads[r];
+	/* Only the threads this run has: a page touched is a page faulted in. */
+	memset(threads, 0, (size_t)ctx.nthreads * sizeof(threads[0]));
 	for (int i = 0; i < ctx.nthreads; i++)
 		rings[i] = &threads[i].ring;
 	snprintf(res->variant, sizeof(res->variant), "%s", s->variant_name(variant));

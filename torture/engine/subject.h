@@ -27,6 +27,19 @@ struct torture_thread;
 #define TORTURE_MAX_ROLES	6
 #define TORTURE_MAX_OUTCOMES	16
 
+/* A version a report names: see scenario_related. */
+enum torture_related_kind {
+	TORTURE_LATER_MODEL,		/* the same variant on a later model */
+	TORTURE_LATER_VARIANT,		/* the variant's next version, on the same model */
+	TORTURE_PROPOSED_FIX,		/* a variant declared clean that is not upstream */
+	TORTURE_TODAY,			/* the code as it is in the kernel today */
+};
+
+struct torture_related {
+	enum torture_related_kind kind;
+	int variant, model;
+};
+
 struct torture_subject {
 	const char *name;
 	/* The two axes of the matrix: their option names and JSON keys. */
@@ -79,6 +92,23 @@ struct torture_subject {
 	 */
 	bool (*scenario_apply)(const char *id, struct torture_config *cfg);
 	const char *(*scenario_ids)(void);	/* "H1..H10", for "accepted are" */
+	/*
+	 * sgtorture report: where the scenario comes from (its one line of the
+	 * catalogue: a fix's commit and title, or a hazard's summary), and what
+	 * a variant and a model port ("616c229ab010 (v21 4/4, ...)").
+	 */
+	const char *(*scenario_source)(const char *id, char *buf, size_t len);
+	const char *(*variant_version)(int v);
+	const char *(*model_version)(int m);
+	/*
+	 * The versions a report of scenario id on (variant, model) names beside
+	 * it, in the order to try them: later models and later versions of the
+	 * variant (the first clean one fixed it), the subject's own fix, and
+	 * the code of today; returns how many, at most max.  The engine runs
+	 * check on each and prints what it found.
+	 */
+	int (*scenario_related)(const char *id, int variant, int model,
+				struct torture_related *out, int max);
 	/* `sgtorture list [--json]`: the subject's tables. */
 	void (*list)(FILE *out);
 	json_t *(*list_json)(void);

@@ -71,6 +71,7 @@ struct torture_config {
 	const char *json;
 	bool quiet, no_fork;
 	bool timeline;				/* keep the timeline of the first report */
+	bool stacks;				/* and its events' stacks (sgtorture report) */
 	int stop_on;				/* SGT_ORACLE_NONE, a violation kind or SGT_ORACLE_TSAN */
 	const char *tsan_frame;			/* SGT_ORACLE_TSAN: only a report showing this */
 	const char *until_match;		/* a violation: only one whose text has this */
@@ -157,6 +158,11 @@ struct torture_result {
 	uint64_t timeline_at_ns;
 	char timeline_report[400];
 	struct trace_event timeline[TIMELINE_MAX];
+	/* cfg->stacks (sgtorture report): each timeline event's stack, and the reporter's. */
+	void *timeline_pcs[TIMELINE_MAX][TRACE_PCS];
+	void *report_pcs[TRACE_PCS];
+	char report_thread[32];
+	const void *timeline_focus;	/* the object the report names (NULL: none) */
 	/* --sched: what the controlled scheduler did. */
 	uint64_t sched_steps, sched_hash;
 	size_t sched_choices;		/* in the schedule written (to the failure) */
@@ -165,6 +171,7 @@ struct torture_result {
 };
 
 struct torture_result *torture_result_map(void);
+void torture_result_unmap(struct torture_result *res);
 void torture_result_leak(struct torture_result *res, const char *what, long count);
 /*
  * In the child, every controller tick and at the end: copy TSan's count and

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <execinfo.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -8,13 +9,27 @@
 
 #include "trace.h"
 
-static atomic_bool trace_on, trace_logical;
+static atomic_bool trace_on, trace_logical, trace_stacks;
 _Thread_local struct trace_ring *trace_my_ring;
 
-void trace_enable(bool on, bool logical)
+/*
+ * The stacks' room: static, so a run allocates nothing for them (and leaks
+ * nothing under ASan); only the threads that take a slot touch its pages.
+ */
+static void *stack_pool[TRACE_STACK_THREADS][TRACE_RING][TRACE_PCS];
+static atomic_int stack_slots;
+
+void trace_enable(bool on, bool logical, bool stacks)
 {
 	atomic_store(&trace_on, on);
 	atomic_store(&trace_logical, logical);
+	atomic_store(&trace_stacks, on && stacks);
+	atomic_store(&stack_slots, 0);
+	if (stacks) {
+		void *warm[1];
+
+		backtrace(warm, 1);	/* loads libgcc's unwinder now, not inside a report */
+	}
 }
 
 uint64_t trace_now(void)
@@ -29,6 +44,13 @@ void trace_thread_start(struct trace_ring *ring, int role, int idx)
 	ring->role = (signed char)role;
 	ring->idx = (signed char)idx;
 	ring->head = ring->notable_head = 0;
+	ring->stacks = NULL;
+	if (atomic_load(&trace_stacks)) {
+		int slot = atomic_fetch_add(&stack_slots, 1);
+
+		if (slot < TRACE_STACK_THREADS)
+			ring->stacks = stack_pool[slot];
+	}
 	trace_my_ring = atomic_load(&trace_on) ? ring : NULL;
 }
 
@@ -53,6 +75,13 @@ void __trace_event(int kind, const char *what, const void *obj, int dev)
 	e->idx = r->idx;
 	e->dev = (signed char)dev;
 	e->kind = (unsigned char)kind;
+	e->seq = r->head;
+	if (r->stacks) {
+		void **pcs = r->stacks[r->head % TRACE_RING];
+		int n = backtrace(pcs, TRACE_PCS);
+
+		memset(pcs + n, 0, (size_t)(TRACE_PCS - n) * sizeof(*pcs));
+	}
 	r->head++;
 	if (!(kind & TRACE_ROUTINE))
 		r->notable[r->notable_head++ % NOTABLE_RING] = *e;
@@ -122,11 +151,26 @@ int trace_snapshot(struct trace_ring *const *rings, int nr_rings, const void *fo
 	return n;
 }
 
+void trace_event_stack(struct trace_ring *const *rings, int nr_rings,
+		       const struct trace_event *e, void **pcs)
+{
+	memset(pcs, 0, TRACE_PCS * sizeof(*pcs));
+	for (int t = 0; t < nr_rings; t++) {
+		const struct trace_ring *r = rings[t];
+
+		if (r->role != e->role || r->idx != e->idx || !r->stacks)
+			continue;
+		if (r->head - e->seq <= TRACE_RING)	/* not yet written over */
+			memcpy(pcs, r->stacks[e->seq % TRACE_RING], TRACE_PCS * sizeof(*pcs));
+		return;
+	}
+}
+
 static const char *const kind_verb[] = {
 	[TRACE_OP] = "", [TRACE_ENTER] = "enter ", [TRACE_EXIT] = "leave ", [TRACE_RESULT] = "-> ",
 };
 
-static void event_text(const struct trace_event *e, const char *place, char *buf, size_t len)
+void trace_event_text(const struct trace_event *e, const char *place, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s%s",
 			 kind_verb[(e->kind & ~TRACE_ROUTINE) < 4 ? e->kind & ~TRACE_ROUTINE : 0],
@@ -147,7 +191,7 @@ static void print_timed(const struct trace_event *ev, int n, uint64_t at_ns, con
 		char who[32], text[160];
 
 		snprintf(who, sizeof(who), "%s-%d", role_names[e->role], e->idx);
-		event_text(e, place, text, sizeof(text));
+		trace_event_text(e, place, text, sizeof(text));
 		fprintf(out, "    %+10.1f us  %-12s %s\n", us, who, text);
 	}
 	fprintf(out, "    %+10.1f us  %s\n", 0.0, report);
@@ -178,8 +222,9 @@ static int columns(const struct trace_event *ev, int n, int *key, int max)
 	return nr;
 }
 
-static void print_steps(const struct trace_event *ev, int n, uint64_t at_step, const char *report,
-			const char *const *role_names, const char *place, FILE *out)
+void trace_print_steps(const struct trace_event *ev, int n, uint64_t at_step, const char *report,
+		       const char *const *role_names, const char *place,
+		       const char *const *where, FILE *out)
 {
 	int key[16], nr = columns(ev, n, key, 16);
 	uint32_t preempted = 0;
@@ -203,9 +248,12 @@ static void print_steps(const struct trace_event *ev, int n, uint64_t at_step, c
 			fprintf(out, "    %6s  --- %u preemption%s ---\n", "", e->preemptions - preempted,
 				e->preemptions - preempted > 1 ? "s" : "");
 		preempted = e->preemptions;
-		event_text(e, place, text, sizeof(text));
+		trace_event_text(e, place, text, sizeof(text));
 		fprintf(out, "    %6llu  %*s%-.*s\n", (unsigned long long)e->ns, c * (COLUMN + 1), "",
 			COLUMN, text);
+		if (where && where[i] && where[i][0])
+			fprintf(out, "    %6s  %*s  %-.*s\n", "", c * (COLUMN + 1), "", COLUMN - 2,
+				where[i]);
 	}
 	fprintf(out, "    %6llu  %s\n", (unsigned long long)at_step, report);
 }
@@ -214,7 +262,7 @@ void trace_print(const struct trace_event *ev, int n, uint64_t at_ns, const char
 		 const char *const *role_names, const char *place, bool logical, FILE *out)
 {
 	if (logical)
-		print_steps(ev, n, at_ns, report, role_names, place, out);
+		trace_print_steps(ev, n, at_ns, report, role_names, place, NULL, out);
 	else
 		print_timed(ev, n, at_ns, report, role_names, place, out);
 }

@@ -20,6 +20,8 @@
 #define TRACE_RING	512	/* events kept per thread */
 #define TIMELINE_MAX	48	/* events kept in a snapshot */
 #define TIMELINE_PER_THREAD 8	/* of them, from one thread at most */
+#define TRACE_PCS	24	/* return addresses kept per event (sgtorture report) */
+#define TRACE_STACK_THREADS 16	/* threads whose events carry stacks */
 
 enum trace_kind { TRACE_OP, TRACE_ENTER, TRACE_EXIT, TRACE_RESULT };
 /*
@@ -41,6 +43,7 @@ struct trace_event {
 	signed char role, idx, dev;
 	unsigned char kind;
 	uint32_t preemptions;		/* controlled: the schedule's so far */
+	uint32_t seq;			/* its place in the thread's ring: its stack's too */
 };
 
 #define NOTABLE_RING	64	/* the last non-routine events, kept apart */
@@ -52,10 +55,17 @@ struct trace_ring {
 	struct trace_event notable[NOTABLE_RING];
 	unsigned int notable_head;
 	signed char role, idx;
+	/* With stacks on: each ev[]'s call stack, at the same index (NULL: off). */
+	void *(*stacks)[TRACE_PCS];
 };
 
-/* on: keep events; logical: stamp them with schedule steps, not the clock. */
-void trace_enable(bool on, bool logical);
+/*
+ * on: keep events; logical: stamp them with schedule steps, not the clock;
+ * stacks: each event of the first TRACE_STACK_THREADS threads also keeps its
+ * call stack (backtrace(), a few microseconds an event: sgtorture report's
+ * short controlled runs only).
+ */
+void trace_enable(bool on, bool logical, bool stacks);
 /* The timeline's clock: ns, or the schedule step. */
 uint64_t trace_now(void);
 /* The calling role thread's ring (NULL: not traced). */
@@ -78,10 +88,25 @@ static inline void trace_event(int kind, const char *what, const void *obj, int 
 int trace_snapshot(struct trace_ring *const *rings, int nr_rings, const void *focus,
 		   struct trace_event *out);
 /*
+ * The stack of snapshot event e, from its thread's ring, into pcs[TRACE_PCS]
+ * (zeroed when there is none: stacks off, or the ring has moved on).
+ */
+void trace_event_stack(struct trace_ring *const *rings, int nr_rings,
+		       const struct trace_event *e, void **pcs);
+/*
  * Print a snapshot with the report line last: times relative to the report,
  * or under a controlled schedule (logical) numbered steps, one column per
  * thread, each preemption marked.
  */
+/*
+ * The steps alone, under each event (where non-NULL) a second line in its
+ * column: the source line it came from (sgtorture report).
+ */
+void trace_print_steps(const struct trace_event *ev, int n, uint64_t at_step, const char *report,
+		       const char *const *role_names, const char *place,
+		       const char *const *where, FILE *out);
+/* "enter devres-release", "-> table obj 0x... gpu0": one event in words. */
+void trace_event_text(const struct trace_event *e, const char *place, char *buf, size_t len);
 void trace_print(const struct trace_event *ev, int n, uint64_t at_ns, const char *report,
 		 const char *const *role_names, const char *place, bool logical, FILE *out);
 

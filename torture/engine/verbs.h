@@ -23,6 +23,7 @@ struct torture_verb {
 };
 
 extern const struct torture_verb torture_verb_run, torture_verb_list, torture_verb_repro,
-	torture_verb_hunt, torture_verb_explore, torture_verb_replay, torture_verb_check;
+	torture_verb_hunt, torture_verb_explore, torture_verb_replay, torture_verb_check,
+	torture_verb_report;
 
 #endif /* SGT_TORTURE_VERBS_H */

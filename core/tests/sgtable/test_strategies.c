@@ -398,6 +398,25 @@ static void test_hazard_catalogue(void **state)
 		references += ops->bench_reference;
 	}
 	assert_int_equal(references, 1);
+	/*
+	 * Each port's history (sgtorture report follows .next): every name
+	 * resolves, no loop, and a history with a next ends at a shipped port;
+	 * a shipped port has no next, and a port declared clean is no history.
+	 */
+	for (int i = 0; sgtable_strategies[i]; i++) {
+		const struct sgtable_strategy_ops *ops = sgtable_strategies[i];
+		int hops = 0;
+
+		if (ops->shipped)
+			assert_null(ops->next);
+		if (ops->declared_clean)
+			assert_true(!ops->next && !ops->shipped);
+		while (ops->next && hops++ < 16)
+			ops = sgtable_strategy_find(ops->next);
+		assert_non_null(ops);
+		assert_true(hops < 16);
+		assert_true(hops == 0 || ops->shipped);
+	}
 }
 
 /* An index asked for a name the registry lacks aborts; it never falls back to a port. */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * check's search as a function (check.c): sgtorture check prints it, and
+ * sgtorture report runs it for its counterexample and for each version it
+ * names as fixed or still affected.
+ */
+#ifndef SGT_TORTURE_CHECK_H
+#define SGT_TORTURE_CHECK_H
+
+#include "torture.h"
+
+/* A counterexample: the schedule, its preemptions, what it showed, its replay. */
+struct torture_example {
+	long schedule;			/* -1: none */
+	int preemptions;
+	uint32_t *prefix;		/* its forced choices (bounded: none after) */
+	size_t len;
+	char report[400], file[384], replay[1024];
+};
+
+/* The first schedule found (the scenario's oracle) and the first failed on another. */
+struct torture_findings {
+	struct torture_example found_first, other_first;
+	unsigned long failed, found;
+};
+
+/* What a search did: the counts the summary and the JSON print. */
+struct torture_search {
+	long schedules;
+	long shared;			/* run by every part before the deal (--shard) */
+	unsigned long shared_found, shared_failed;
+	unsigned long cut;		/* schedules cut short: not whole */
+	size_t longest, left;		/* decisions of the longest; schedules still queued */
+	bool exhausted;			/* this search's whole tree, or with --shard its part */
+	double secs;
+};
+
+enum torture_check_stop {
+	TORTURE_STOP_NEVER,		/* the whole bound (a clean port's verdict) */
+	TORTURE_STOP_FOUND,		/* at the scenario's oracle */
+	TORTURE_STOP_FAILED,		/* at any oracle */
+};
+
+/*
+ * Every schedule of cfg's (first variant, first model) within
+ * cfg->preemptions, at most cfg->budget of them, in order of preemptions;
+ * false if the shared memory could not be mapped.  Free f with
+ * torture_findings_free().
+ */
+bool torture_check_search(struct torture_config *cfg, enum torture_check_stop stop,
+			  struct torture_search *s, struct torture_findings *f);
+void torture_findings_free(struct torture_findings *f);
+/* check's configuration of a scenario: bounded, --ops, --seed, K (the verb's prepare). */
+void torture_check_defaults(struct torture_config *cfg);
+
+#endif /* SGT_TORTURE_CHECK_H */
