@@ -231,7 +231,11 @@ def repro_of(folder):
             run = dict(doc["runs"][0])
             run["found"] = doc["exit_code"] == 0
             run["until"] = doc.get("config", {}).get("until")
-            out[os.path.basename(path)[len("repro-"):-len(".json")]] = run
+            name = os.path.basename(path)[len("repro-"):-len(".json")]
+            # sgtorture report's text for a found hazard (scripts/nightly writes it)
+            text = os.path.join(folder, f"report-{name}.txt")
+            run["report_file"] = text if os.path.exists(text) else None
+            out[name] = run
     return out
 
 
@@ -300,7 +304,8 @@ def reported_html(folders, repro):
             "</table>")
 
 
-def hazards_html(repro):
+def hazards_html(repro, html_dir):
+    """One row a hazard; its sgtorture report linked, relative to the HTML file."""
     rows = []
     for h in sorted(repro, key=lambda h: (h[0], int(h[1:]))):
         r = repro[h]
@@ -312,14 +317,17 @@ def hazards_html(repro):
                 r["tsan"]["unique"][0]["stacks"].splitlines()[0]
         else:
             first = next(iter(r["violations"].values()), {}).get("first", "")
+        link = (f"<a href='{esc(os.path.relpath(r['report_file'], html_dir))}'>report</a>"
+                if r.get("report_file") else "-")
         rows.append(f"<tr><td>{esc(h)}</td><td class='{'PASS' if r['found'] else 'FAIL'}'>"
                     f"{'found' if r['found'] else 'NOT found'}</td>"
                     f"<td>{r.get('found_at', 0):.4f} s</td><td>{esc(r['strategy'])} / "
-                    f"{esc(r['devres_model'])}</td><td>{esc(first)}</td></tr>")
+                    f"{esc(r['devres_model'])}</td><td>{esc(first)}</td><td>{link}</td></tr>")
     if not rows:
         return "<p>no repro runs</p>"
     return ("<table id='hazards'><tr><th>hazard</th><th>result</th><th>time to detect</th>"
-            "<th>configuration</th><th>first report</th></tr>" + "".join(rows) + "</table>")
+            "<th>configuration</th><th>first report</th><th>sgtorture report</th></tr>" +
+            "".join(rows) + "</table>")
 
 
 CSS = """body{font-family:sans-serif;margin:2em;max-width:1200px}
@@ -364,7 +372,7 @@ def main():
              f"<p>{esc(summaries) or 'no summary'}</p>",
              "<h2>Verdicts (strategy x devres model)</h2>", matrix_html(m),
              "<h2>Failures</h2>", failures_html(runs),
-             "<h2>Hazards: found again, and how fast</h2>", hazards_html(repro), plot_detect(repro),
+             "<h2>Hazards: found again, and how fast</h2>", hazards_html(repro, os.path.dirname(os.path.abspath(a.output))), plot_detect(repro),
              reported_html(a.folders, repro),
              "<h2>Fast path against threads</h2>",
              plot_fastpath(series, ins) if series else "<p>no benchmarks</p>",
