@@ -409,7 +409,7 @@ static int check_main(struct torture_config *cfg)
 
 void torture_check_defaults(struct torture_config *cfg)
 {
-	cfg->budget = 100000;		/* schedules at most */
+	cfg->budget = CHECK_BUDGET;
 	/* The roles' own choices: one program, the same search every time. */
 	cfg->seed = cfg->check_seed ? cfg->check_seed : 1;
 	cfg->preemptions = cfg->check_preemptions ? cfg->check_preemptions : 2;

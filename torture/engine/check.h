@@ -35,6 +35,9 @@ struct torture_search {
 	double secs;
 };
 
+/* check's default --budget: schedules at most. */
+#define CHECK_BUDGET	100000
+
 enum torture_check_stop {
 	TORTURE_STOP_NEVER,		/* the whole bound (a clean port's verdict) */
 	TORTURE_STOP_FOUND,		/* at the scenario's oracle */

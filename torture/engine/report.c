@@ -381,7 +381,7 @@ static void print_related(struct torture_config *cfg)
 		    (r->kind == TORTURE_PROPOSED_FIX && (fixed_model || fixed_variant)))
 			continue;
 		if (r->kind == TORTURE_PROPOSED_FIX && !(fixed_model || fixed_variant) && upstream)
-			printf("Fixed by: no later upstream version is clean of it under check\n");
+			printf("Fixed by: no later upstream version shown clean of it by check\n");
 		if (r->kind == TORTURE_TODAY && here) {
 			printf("Still present in: %s on %s (this report)\n",
 			       cfg->subject->variant_name(r->variant),
@@ -438,9 +438,14 @@ static int report_main(struct torture_config *cfg)
 	struct torture_findings f;
 	struct torture_search s;
 	char cov[640];
+	double budget = cfg->budget;		/* --budget: the related checks' */
 	int rc = 1;
+	bool ok;
 
-	if (!torture_check_search(cfg, TORTURE_STOP_FOUND, &s, &f))
+	cfg->budget = CHECK_BUDGET;		/* the counterexample's search: check's own */
+	ok = torture_check_search(cfg, TORTURE_STOP_FOUND, &s, &f);
+	cfg->budget = budget;
+	if (!ok)
 		return 1;
 	if (!f.found) {
 		coverage(cfg, &s, &f, cov, sizeof(cov));
