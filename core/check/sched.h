@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <check/compiler.h>
+#include <check/footprint.h>
 
 enum sgt_sp_kind {
 	SGT_SP_LOCK,		/* before acquiring a lock */
@@ -91,6 +92,14 @@ static inline void sgt_sched_point(enum sgt_sp_kind kind, const void *addr)
  */
 extern _Thread_local int sgt_sched_nopreempt;
 #define sgt_raw_lock(m)		do { sgt_sched_nopreempt++; pthread_mutex_lock(m); } while (0)
+/*
+ * A section over the modelled code's shared data (a mutex's wait list, a
+ * pool slot): noted as a write of the lock in the step's footprint
+ * (check/footprint.h).  The harness's own sections (wait-queue buckets,
+ * the quarantine) are not: they are bookkeeping, and noting them would make
+ * every two steps that wait or free dependent.
+ */
+#define sgt_raw_lock_data(m)	do { sgt_raw_lock(m); sgt_fp_note((m), true); } while (0)
 #define sgt_raw_unlock(m)	do { pthread_mutex_unlock(m); sgt_sched_nopreempt--; } while (0)
 
 /* Install a hook (NULL removes it); returns the previous one. */

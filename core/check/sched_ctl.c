@@ -42,6 +42,15 @@ struct ctl_thread {
 	const char *last_wait;
 	const void *last_addr;
 	bool done;
+	/*
+	 * Its next step, from where it waits: the point's kind and object,
+	 * or global (a thread's start, a wait's retry: see resume_step()),
+	 * and the decision that chose it (its footprint goes there).
+	 */
+	enum sgt_sp_kind pend_kind;
+	const void *pend_addr;
+	bool pend_global;
+	size_t event_at;
 };
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -80,6 +89,10 @@ static int lowest_prio;			/* pct: a sleeper goes below everyone */
 static int nr_change_points;
 static uint32_t *choices;
 static size_t nr_choices, cap_choices, failure_choices;
+/* DPOR's sleep set (sched_ctl_config.sleepers), from decision sleep_at on. */
+static uint64_t sleep_mask;
+static struct sgt_footprint sleep_fp[SCHED_CTL_MAX_THREADS];
+static size_t sleep_at;
 static uint64_t failure_hash;
 
 static uint64_t next_random(void)
@@ -140,9 +153,14 @@ static int pick_soft(void)
 	return -1;
 }
 
-/* bounded: the given choices, then the current thread while it can run, else the lowest. */
+/*
+ * bounded: the given choices, then the current thread while it can run,
+ * else the lowest; a thread asleep (DPOR) only when every runnable one is.
+ */
 static int pick_bounded(int current)
 {
+	uint64_t awake = 0, asleep = nr_choices > sleep_at ? sleep_mask : 0;
+
 	if (nr_choices < cfg.nr_replay) {
 		uint32_t c = cfg.replay[nr_choices];
 
@@ -150,12 +168,20 @@ static int pick_bounded(int current)
 		if (c != SCHED_CTL_ANY && c < (uint32_t)cfg.nr_threads && runnable((int)c))
 			return (int)c;
 	}
-	if (current >= 0 && runnable(current))
-		return current;
 	for (int i = 0; i < cfg.nr_threads; i++)
-		if (runnable(i))
-			return i;
-	return -1;
+		if (runnable(i) && !(asleep & (1ull << i)))
+			awake |= 1ull << i;
+	if (!awake && asleep) {
+		/* Every class from here was explored: run on, and say where. */
+		if (cfg.trace && cfg.trace->blocked_at == SIZE_MAX)
+			cfg.trace->blocked_at = nr_choices;
+		for (int i = 0; i < cfg.nr_threads; i++)
+			if (runnable(i))
+				awake |= 1ull << i;
+	}
+	if (current >= 0 && (awake & (1ull << current)))
+		return current;
+	return awake ? __builtin_ctzll(awake) : -1;
 }
 
 /* bounded: what the search needs of this decision (before the choice is made). */
@@ -218,17 +244,91 @@ static int pick_replay(int count)
 	return -1;
 }
 
+/*
+ * The calling thread's step ends here: its footprint into the decision
+ * that chose it, and the sleepers whose step does not commute with it wake.
+ */
+static void end_step(int me)
+{
+#ifdef SGT_FOOTPRINT
+	struct sched_ctl_trace *t = cfg.trace;
+	size_t k;
+
+	if (!t || me < 0 || me != self || !sgt_fp_on)
+		return;
+	k = threads[me].event_at;
+	if (k >= t->n)
+		return;
+	t->d[k].fp = sgt_fp_current;
+	if (k < sleep_at)
+		return;
+	for (int q = 0; q < cfg.nr_threads; q++)
+		if ((sleep_mask & (1ull << q)) && sgt_fp_dependent(&sleep_fp[q], &sgt_fp_current))
+			sleep_mask &= ~(1ull << q);
+#else
+	(void)me;
+#endif
+}
+
+/*
+ * The calling thread's step begins (it was chosen): what its schedule
+ * point names is the first thing it touches (a wait's retry: see
+ * block_as()).  A free is global: it ends every access to the object's
+ * memory, wherever in it.
+ */
+static void resume_step(int me)
+{
+#ifdef SGT_FOOTPRINT
+	const struct ctl_thread *t = &threads[me];
+
+	if (!sgt_fp_on)
+		return;
+	memset(&sgt_fp_current, 0, sizeof(sgt_fp_current));
+	if (t->pend_global) {
+		sgt_fp_current.global = true;
+		return;
+	}
+	switch (t->pend_kind) {
+	case SGT_SP_LOAD:
+	case SGT_SP_RCU_LOCK:
+	case SGT_SP_RCU_UNLOCK:
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, false);
+		break;
+	case SGT_SP_LOCK:
+	case SGT_SP_UNLOCK:
+	case SGT_SP_STORE:
+	case SGT_SP_XCHG:
+	case SGT_SP_REF:
+	case SGT_SP_DEVRES:
+	case SGT_SP_GRACE_PERIOD:	/* writes what rcu_read_lock() reads */
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, true);
+		break;
+	case SGT_SP_FREE:
+		sgt_fp_current.global = true;
+		break;
+	default:			/* a window's edge, a yield: nothing shared */
+		break;
+	}
+#else
+	(void)me;
+#endif
+}
+
 /* Who runs next after current (-1: none was); -1 when no thread can. */
 static int pick(int current)
 {
 	int n = cfg.nr_threads, best = -1, count = 0;
 
+	end_step(current);
 	if (cfg.policy == SCHED_BOUNDED) {
 		best = pick_bounded(current);
 		if (best < 0)
 			best = pick_soft();
-		if (best >= 0)
+		if (best >= 0) {
 			trace_decision(current, best);
+			if (cfg.trace && cfg.trace->n)
+				threads[best].event_at = cfg.trace->n - 1;
+		}
 		return best;
 	}
 
@@ -297,11 +397,12 @@ static void switch_from(int me, enum sgt_sp_kind kind)
 		atomic_fetch_add_explicit(&preemptions, 1, memory_order_relaxed);
 	record((uint32_t)next, kind);
 	running = next;
-	if (next == me)
-		return;
-	pthread_cond_signal(&threads[next].turn);
-	while (running != me)
-		pthread_cond_wait(&threads[me].turn, &ctl_lock);
+	if (next != me) {
+		pthread_cond_signal(&threads[next].turn);
+		while (running != me)
+			pthread_cond_wait(&threads[me].turn, &ctl_lock);
+	}
+	resume_step(me);
 }
 
 /* A step that is not a blocked re-check: whoever was blocked may go on now. */
@@ -321,6 +422,9 @@ static void ctl_point(enum sgt_sp_kind kind, const void *addr)
 		return;
 	ctl_enter();
 	threads[self].last_point = kind < SGT_SP_NR ? sgt_sp_kind_name[kind] : "yield";
+	threads[self].pend_kind = kind;
+	threads[self].pend_addr = addr;
+	threads[self].pend_global = false;
 	threads[self].rechecking = false;
 	unblock_all();
 	switch_from(self, kind);
@@ -342,6 +446,19 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 	rng = (c->seed ^ 0x9e3779b97f4a7c15ull) | 1;
 	if (cfg.policy == SCHED_PCT)
 		pct_init();
+	sleep_mask = 0;
+	sleep_at = SIZE_MAX;
+	for (int i = 0; i < c->nr_sleepers; i++) {
+		sleep_mask |= 1ull << c->sleepers[i].thread;
+		sleep_fp[c->sleepers[i].thread] = c->sleepers[i].fp;
+	}
+	if (c->nr_sleepers && c->nr_replay)
+		sleep_at = c->nr_replay - 1;
+	if (cfg.trace)
+		cfg.trace->blocked_at = SIZE_MAX;
+#ifdef SGT_FOOTPRINT
+	sgt_fp_on = cfg.trace != NULL && cfg.policy == SCHED_BOUNDED;
+#endif
 	chained = chain;
 	active_global = true;
 	sgt_sched_set_hook(ctl_point);
@@ -349,6 +466,9 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 
 void sched_ctl_fini(void)
 {
+#ifdef SGT_FOOTPRINT
+	sgt_fp_on = false;
+#endif
 	sgt_sched_set_hook(chained);
 	active_global = false;
 }
@@ -366,10 +486,14 @@ void sched_ctl_register(int index, const char *name)
 	threads[self].name = name;
 	threads[self].read_nesting = 0;
 	threads[self].read_unlocks = 0;
+	/* A start: nothing yet; what it touches before its first point, its atomics note. */
+	threads[self].pend_kind = SGT_SP_NR;
+	threads[self].pend_global = false;
 	if (nr_registered == cfg.nr_threads)
 		pthread_cond_broadcast(&ctl_all_registered);
 	while (running != self)
 		pthread_cond_wait(&threads[self].turn, &ctl_lock);
+	resume_step(self);
 	ctl_leave();
 }
 
@@ -433,7 +557,13 @@ void sched_ctl_yield(void)
 	ctl_point(SGT_SP_NR, NULL);
 }
 
-void sched_ctl_block(const char *what, const void *addr)
+/*
+ * Blocked on what: the retry's step re-reads the condition, so it starts as
+ * a kind access of addr (a load of what a wait waits on; a grace period's
+ * write of what read-side sections read); what the retry touches after
+ * that, its atomics note.  Without an address: global.
+ */
+static void block_as(const char *what, const void *addr, enum sgt_sp_kind kind)
 {
 	ctl_enter();
 	/*
@@ -450,6 +580,9 @@ void sched_ctl_block(const char *what, const void *addr)
 	threads[self].blocked_on = what;
 	threads[self].blocked_addr = addr;
 	threads[self].last_point = "block";
+	threads[self].pend_kind = kind;
+	threads[self].pend_addr = addr;
+	threads[self].pend_global = !addr;
 	pct_sleep();
 	switch_from(self, SGT_SP_BLOCK);
 	threads[self].blocked_on = NULL;
@@ -457,6 +590,11 @@ void sched_ctl_block(const char *what, const void *addr)
 	threads[self].last_wait = what;
 	threads[self].last_addr = addr;
 	ctl_leave();
+}
+
+void sched_ctl_block(const char *what, const void *addr)
+{
+	block_as(what, addr, SGT_SP_LOAD);
 }
 
 /* The scheduler's state, hidden from TSan as under ctl_lock (see ctl_enter()). */
@@ -499,6 +637,7 @@ void sched_ctl_synchronize_readers(const char *what)
 {
 	int nesting[SCHED_CTL_MAX_THREADS];
 	unsigned long unlocks[SCHED_CTL_MAX_THREADS];
+	const void *gp = threads[self].pend_addr;	/* the grace period's point named it */
 
 	/* Only we run: the other threads' counters are still while we read them. */
 	sgt_tsan_oracle_begin();
@@ -517,6 +656,9 @@ void sched_ctl_synchronize_readers(const char *what)
 		if (i != self && runnable(i)) {
 			threads[self].blocked_on = what;
 			threads[self].last_point = "synchronize_rcu";
+			threads[self].pend_kind = SGT_SP_GRACE_PERIOD;
+			threads[self].pend_addr = gp;
+			threads[self].pend_global = !gp;
 			threads[self].soft = true;
 			pct_sleep();
 			switch_from(self, SGT_SP_GRACE_PERIOD);
@@ -526,7 +668,7 @@ void sched_ctl_synchronize_readers(const char *what)
 		}
 	ctl_leave();
 	while (!readers_gone(nesting, unlocks))
-		sched_ctl_block(what, NULL);
+		block_as(what, gp, SGT_SP_GRACE_PERIOD);
 }
 
 bool sched_ctl_expired(void)

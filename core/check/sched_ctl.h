@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check/footprint.h>
 #include <check/sched.h>
 
 enum sched_policy { SCHED_OS, SCHED_RANDOM, SCHED_PCT, SCHED_REPLAY, SCHED_BOUNDED };
@@ -50,12 +51,20 @@ struct sched_ctl_decision {
 	int8_t chosen, current;
 	bool current_runnable;
 	uint64_t runnable;		/* bit i: thread i could run */
+	/* What the chosen thread's step touched, up to its next point (check/footprint.h). */
+	struct sgt_footprint fp;
 };
 
 /* Where the decisions go (memory the caller may share with a parent process). */
 struct sched_ctl_trace {
 	size_t n, cap;			/* decisions recorded; room for cap */
 	bool overflow;			/* more decisions than room */
+	/*
+	 * With sleepers: the first decision where every runnable thread was
+	 * asleep (the schedule from there repeats an explored one); SIZE_MAX
+	 * when none was.
+	 */
+	size_t blocked_at;
 	struct sched_ctl_decision d[];
 };
 extern const char *const sched_policy_name[];
@@ -63,6 +72,12 @@ extern const char *const sched_policy_name[];
 #define SCHED_CTL_MAX_THREADS 64
 /* bounded: a choice that directs nothing (the default at that decision), for shrinking. */
 #define SCHED_CTL_ANY UINT32_MAX
+
+/* DPOR: a thread asleep (its step, explored already, commutes so far), and that step. */
+struct sched_ctl_sleeper {
+	int thread;
+	struct sgt_footprint fp;
+};
 
 struct sched_ctl_config {
 	enum sched_policy policy;
@@ -73,6 +88,13 @@ struct sched_ctl_config {
 	size_t nr_replay;
 	int nr_threads;			/* controlled threads that will register */
 	struct sched_ctl_trace *trace;	/* NULL: no decisions recorded */
+	/*
+	 * bounded: the threads asleep at the last given choice (DPOR's sleep
+	 * set, check/dpor.h).  After it, a thread asleep is not chosen while
+	 * another can run, and wakes when a step dependent with its own runs.
+	 */
+	const struct sched_ctl_sleeper *sleepers;
+	int nr_sleepers;
 	/* Every thread blocked: called once, by the last thread to block. */
 	void (*deadlock)(const char *positions);
 	/* replay: a recorded choice that cannot run; NULL falls back to the lowest runnable. */

@@ -3,6 +3,7 @@
 #ifndef SGT_COMPLETION_H
 #define SGT_COMPLETION_H
 
+#include <check/atomic.h>
 #include <stdatomic.h>
 #include <check/wait.h>
 
@@ -17,7 +18,7 @@ static inline void init_completion(struct completion *x)
 
 static inline void reinit_completion(struct completion *x)
 {
-	atomic_store_explicit(&x->done, 0, memory_order_relaxed);
+	sgt_atomic_store_explicit(&x->done, 0, memory_order_relaxed);
 }
 
 /* Release: what the completer did happens-before what the waiter does next. */

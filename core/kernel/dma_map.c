@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <check/atomic.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -116,7 +117,7 @@ int dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 	m->sgt = sgt;
 	m->nents = sgt->nents;
 	m->dmabuf = attrs & DMA_ATTR_SGT_DMABUF;
-	m->cookie = atomic_fetch_add_explicit(&next_cookie, 1, memory_order_relaxed);
+	m->cookie = sgt_atomic_fetch_add_explicit(&next_cookie, 1, memory_order_relaxed);
 	scoped_class(bucket, g, bucket_of(m->cookie)) {
 		m->next = g.b->list;
 		g.b->list = m;

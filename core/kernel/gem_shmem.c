@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <check/atomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ static atomic_long pages_live;
 
 long drm_gem_shmem_pages_live(void)
 {
-	return atomic_load(&pages_live);
+	return sgt_atomic_load(&pages_live);
 }
 
 static unsigned int shmem_npages(const struct drm_gem_shmem_object *shmem)
@@ -64,7 +65,7 @@ static void free_pages_array(struct page **pages, unsigned int n)
 		sgt_quarantine_free(pages[i]);
 	}
 	sgt_quarantine_free(pages);
-	atomic_fetch_sub(&pages_live, n);
+	sgt_atomic_fetch_sub(&pages_live, n);
 }
 
 static struct page **alloc_pages_array(unsigned int n)
@@ -83,7 +84,7 @@ static struct page **alloc_pages_array(unsigned int n)
 	}
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
-	atomic_fetch_add(&pages_live, n);
+	sgt_atomic_fetch_add(&pages_live, n);
 	return pages;
 }
 
@@ -93,15 +94,15 @@ int drm_gem_shmem_get_pages_locked(struct drm_gem_shmem_object *shmem)
 
 	dma_resv_assert_held(shmem->base.resv);
 	/* refcount_inc_not_zero(): changed under resv, atomic for readers of the count. */
-	if (atomic_load(&shmem->pages_use_count) > 0) {
-		atomic_fetch_add(&shmem->pages_use_count, 1);
+	if (sgt_atomic_load(&shmem->pages_use_count) > 0) {
+		sgt_atomic_fetch_add(&shmem->pages_use_count, 1);
 		return 0;
 	}
 	pages = alloc_pages_array(shmem_npages(shmem));
 	if (IS_ERR(pages))
 		return (int)PTR_ERR(pages);
 	shmem->pages = pages;
-	atomic_store(&shmem->pages_use_count, 1);
+	sgt_atomic_store(&shmem->pages_use_count, 1);
 	return 0;
 }
 
@@ -110,9 +111,9 @@ void drm_gem_shmem_put_pages_locked(struct drm_gem_shmem_object *shmem)
 	int old;
 
 	dma_resv_assert_held(shmem->base.resv);
-	old = atomic_fetch_sub(&shmem->pages_use_count, 1);
+	old = sgt_atomic_fetch_sub(&shmem->pages_use_count, 1);
 	if (old <= 0) {
-		atomic_fetch_add(&shmem->pages_use_count, 1);
+		sgt_atomic_fetch_add(&shmem->pages_use_count, 1);
 		sgt_violation(SGT_V_PAGE_COUNT, "put_pages with pages_use_count %d", old);
 		return;
 	}
@@ -197,20 +198,20 @@ int drm_gem_shmem_pin_locked(struct drm_gem_shmem_object *shmem)
 
 	dma_resv_assert_held(shmem->base.resv);
 	/* refcount_inc_not_zero(&pages_pin_count): under resv, atomic for the shrinker's reads. */
-	if (atomic_load(&shmem->pages_pin_count) > 0) {
-		atomic_fetch_add(&shmem->pages_pin_count, 1);
+	if (sgt_atomic_load(&shmem->pages_pin_count) > 0) {
+		sgt_atomic_fetch_add(&shmem->pages_pin_count, 1);
 		return 0;
 	}
 	ret = drm_gem_shmem_get_pages_locked(shmem);
 	if (!ret)
-		atomic_store(&shmem->pages_pin_count, 1);
+		sgt_atomic_store(&shmem->pages_pin_count, 1);
 	return ret;
 }
 
 void drm_gem_shmem_unpin_locked(struct drm_gem_shmem_object *shmem)
 {
 	dma_resv_assert_held(shmem->base.resv);
-	if (atomic_fetch_sub(&shmem->pages_pin_count, 1) == 1)
+	if (sgt_atomic_fetch_sub(&shmem->pages_pin_count, 1) == 1)
 		drm_gem_shmem_put_pages_locked(shmem);
 }
 
@@ -226,7 +227,7 @@ bool drm_gem_shmem_is_purgeable(struct drm_gem_shmem_object *shmem)
 {
 	dma_resv_assert_held(shmem->base.resv);
 	/* Exported: its pages are pinned while an importer maps them (map_attachment). */
-	return shmem->madv > 0 && !atomic_load(&shmem->pages_pin_count) && shmem->sgt &&
+	return shmem->madv > 0 && !sgt_atomic_load(&shmem->pages_pin_count) && shmem->sgt &&
 	       !drm_gem_is_imported(&shmem->base);
 }
 
@@ -325,12 +326,12 @@ void drm_gem_shmem_release(struct drm_gem_shmem_object *shmem)
 			__drm_gem_shmem_free_sgt_locked(shmem);
 		if (shmem->pages)
 			drm_gem_shmem_put_pages_locked(shmem);
-		SGT_WARN_ON(SGT_V_PAGE_COUNT, atomic_load(&shmem->pages_use_count),
+		SGT_WARN_ON(SGT_V_PAGE_COUNT, sgt_atomic_load(&shmem->pages_use_count),
 			    "object %p released with pages_use_count %d", (void *)shmem,
-			    atomic_load(&shmem->pages_use_count));
-		SGT_WARN_ON(SGT_V_PAGE_COUNT, atomic_load(&shmem->pages_pin_count),
+			    sgt_atomic_load(&shmem->pages_use_count));
+		SGT_WARN_ON(SGT_V_PAGE_COUNT, sgt_atomic_load(&shmem->pages_pin_count),
 			    "object %p released with pages_pin_count %d", (void *)shmem,
-			    atomic_load(&shmem->pages_pin_count));
+			    sgt_atomic_load(&shmem->pages_pin_count));
 	}
 	/* drm_gem_object_release() */
 	dma_resv_fini(&obj->_resv);

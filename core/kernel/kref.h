@@ -6,6 +6,7 @@
 #ifndef SGT_KREF_H
 #define SGT_KREF_H
 
+#include <check/atomic.h>
 #include <stdatomic.h>
 #include <check/sched.h>
 #include <check/violation.h>
@@ -22,7 +23,7 @@ static inline void kref_init(struct kref *kref)
 static inline unsigned int kref_read(const struct kref *kref)
 {
 	/* Relaxed: a snapshot for checks and reports, as refcount_read(). */
-	return (unsigned int)atomic_load_explicit(&kref->refcount, memory_order_relaxed);
+	return (unsigned int)sgt_atomic_load_explicit(&kref->refcount, memory_order_relaxed);
 }
 
 static inline void kref_get(struct kref *kref)
@@ -31,7 +32,7 @@ static inline void kref_get(struct kref *kref)
 
 	sgt_sched_point(SGT_SP_REF, kref);
 	/* Relaxed, as refcount_inc(): the caller's own reference keeps the object alive. */
-	old = atomic_fetch_add_explicit(&kref->refcount, 1, memory_order_relaxed);
+	old = sgt_atomic_fetch_add_explicit(&kref->refcount, 1, memory_order_relaxed);
 	if (unlikely(old <= 0))
 		sgt_violation(SGT_V_REFCOUNT, "kref_get() on %p at refcount %d: use after free",
 			      (void *)kref, old);
@@ -48,7 +49,7 @@ static inline int kref_put(struct kref *kref, void (*release)(struct kref *kref)
 	 * before the free; acquire makes the freer see everyone else's.  (An
 	 * acquire fence on the last put only would do, but TSan ignores fences.)
 	 */
-	old = atomic_fetch_sub_explicit(&kref->refcount, 1, memory_order_acq_rel);
+	old = sgt_atomic_fetch_sub_explicit(&kref->refcount, 1, memory_order_acq_rel);
 	if (old == 1) {
 		release(kref);
 		return 1;

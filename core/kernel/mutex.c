@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <check/atomic.h>
 #include <check/lockdep.h>
 #include <check/sched.h>
 #include <check/tsan.h>
@@ -14,14 +15,14 @@ void __mutex_init(struct mutex *lock, const char *name)
 	lock->name = name;
 	pthread_mutex_init(&lock->wait_lock, NULL);
 	sgt_cond_init(&lock->wait);
-	atomic_store_explicit(&lock->magic, lock, memory_order_relaxed);
+	sgt_atomic_store_explicit(&lock->magic, lock, memory_order_relaxed);
 	sgt_tsan_mutex_create(lock, __tsan_mutex_not_static);
 }
 
 bool mutex_check_magic(struct mutex *lock, struct sgt_site site)
 {
 	/* Relaxed: a debug check; init and destroy are ordered by the object's lifetime rules. */
-	if (likely(atomic_load_explicit(&lock->magic, memory_order_relaxed) == lock))
+	if (likely(sgt_atomic_load_explicit(&lock->magic, memory_order_relaxed) == lock))
 		return true;
 	__sgt_violation(SGT_V_LOCK_DESTROYED, site, NULL, "use of destroyed or uninitialised lock %s (%p)",
 			lock->name ? lock->name : "?", (void *)lock);
@@ -33,7 +34,7 @@ void mutex_lock_slowpath(struct mutex *lock)
 	struct sgt_wait w;
 
 	sgt_wait_init(&w);
-	sgt_raw_lock(&lock->wait_lock);
+	sgt_raw_lock_data(&lock->wait_lock);
 	while (!mutex_trylock_waiter(lock))
 		sgt_cond_wait(&lock->wait, &lock->wait_lock, &w, lock->name, lock);
 	sgt_raw_unlock(&lock->wait_lock);
@@ -46,10 +47,10 @@ void mutex_lock_slowpath(struct mutex *lock)
  */
 void mutex_unlock_wake(struct mutex *lock)
 {
-	if (atomic_fetch_sub_explicit(&lock->state, 1, memory_order_release) == MUTEX_LOCKED)
+	if (sgt_atomic_fetch_sub_explicit(&lock->state, 1, memory_order_release) == MUTEX_LOCKED)
 		return;
-	atomic_store_explicit(&lock->state, MUTEX_UNLOCKED, memory_order_release);
-	sgt_raw_lock(&lock->wait_lock);
+	sgt_atomic_store_explicit(&lock->state, MUTEX_UNLOCKED, memory_order_release);
+	sgt_raw_lock_data(&lock->wait_lock);
 	pthread_cond_broadcast(&lock->wait);
 	sgt_raw_unlock(&lock->wait_lock);
 }
@@ -108,7 +109,7 @@ void __mutex_unlock(struct mutex *lock, struct sgt_site site)
 bool mutex_is_locked(struct mutex *lock)
 {
 	/* Relaxed: a snapshot, as the kernel's mutex_is_locked(). */
-	return atomic_load_explicit(&lock->state, memory_order_relaxed) != MUTEX_UNLOCKED;
+	return sgt_atomic_load_explicit(&lock->state, memory_order_relaxed) != MUTEX_UNLOCKED;
 }
 
 void __mutex_assert_held(struct mutex *lock, struct sgt_site site)
@@ -131,5 +132,5 @@ void mutex_destroy(struct mutex *lock)
 	 * Poison only: the wait queue stays usable, so a later use is reported
 	 * (SGT_V_LOCK_DESTROYED) instead of crashing in pthread code.
 	 */
-	atomic_store_explicit(&lock->magic, NULL, memory_order_relaxed);
+	sgt_atomic_store_explicit(&lock->magic, NULL, memory_order_relaxed);
 }

@@ -3,6 +3,7 @@
 #ifndef SGT_MUTEX_INTERNAL_H
 #define SGT_MUTEX_INTERNAL_H
 
+#include <check/atomic.h>
 #include <kernel/mutex.h>
 
 enum { MUTEX_UNLOCKED = 0, MUTEX_LOCKED = 1, MUTEX_CONTENDED = 2 };
@@ -12,7 +13,7 @@ static inline bool mutex_trylock_fast(struct mutex *lock)
 {
 	int old = MUTEX_UNLOCKED;
 
-	return atomic_compare_exchange_strong_explicit(&lock->state, &old, MUTEX_LOCKED,
+	return sgt_atomic_compare_exchange_strong_explicit(&lock->state, &old, MUTEX_LOCKED,
 						       memory_order_acquire,
 						       memory_order_relaxed);
 }
@@ -23,7 +24,7 @@ static inline bool mutex_trylock_fast(struct mutex *lock)
  */
 static inline bool mutex_trylock_waiter(struct mutex *lock)
 {
-	return atomic_exchange_explicit(&lock->state, MUTEX_CONTENDED,
+	return sgt_atomic_exchange_explicit(&lock->state, MUTEX_CONTENDED,
 					memory_order_acquire) == MUTEX_UNLOCKED;
 }
 
@@ -33,12 +34,12 @@ bool mutex_check_magic(struct mutex *lock, struct sgt_site site);
 
 static inline void mutex_set_owner(struct mutex *lock, struct sgt_thread *t)
 {
-	atomic_store_explicit(&lock->owner, t, memory_order_relaxed);
+	sgt_atomic_store_explicit(&lock->owner, t, memory_order_relaxed);
 }
 
 static inline struct sgt_thread *mutex_owner(struct mutex *lock)
 {
-	return atomic_load_explicit(&lock->owner, memory_order_relaxed);
+	return sgt_atomic_load_explicit(&lock->owner, memory_order_relaxed);
 }
 
 #endif /* SGT_MUTEX_INTERNAL_H */

@@ -18,6 +18,7 @@
 #if !defined(SGT_TSAN) && !defined(__SANITIZE_THREAD__) && !defined(_LGPL_SOURCE)
 #define _LGPL_SOURCE
 #endif
+#include <check/atomic.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 /* Without URCU_API_MAP liburcu clears its kernel-name macros: ours are free. */
@@ -47,7 +48,7 @@ extern char rcu_tsan_sync;
  */
 static inline bool rcu_sched_hooked(void)
 {
-	return atomic_load_explicit(&sgt_sched_hook, memory_order_relaxed) != NULL;
+	return sgt_atomic_load_explicit(&sgt_sched_hook, memory_order_relaxed) != NULL;
 }
 
 static inline void __rcu_read_lock(void)

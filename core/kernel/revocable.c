@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <check/atomic.h>
 #include <kernel/revocable.h>
 
 SGT_WINDOW_DEFINE(revoke_gp_window, "revoke-grace-period",
@@ -16,7 +17,7 @@ void *revocable_try_access(struct revocable *r)
 	rcu_read_lock();
 	sgt_sched_point(SGT_SP_LOAD, r);
 	/* Relaxed, as revocable.rs: the RCU read lock keeps data alive, not the flag. */
-	if (atomic_load_explicit(&r->is_available, memory_order_relaxed))
+	if (sgt_atomic_load_explicit(&r->is_available, memory_order_relaxed))
 		return r->data;
 	rcu_read_unlock();
 	return NULL;
@@ -24,7 +25,7 @@ void *revocable_try_access(struct revocable *r)
 
 bool revocable_is_available(struct revocable *r)
 {
-	return atomic_load_explicit(&r->is_available, memory_order_relaxed);
+	return sgt_atomic_load_explicit(&r->is_available, memory_order_relaxed);
 }
 
 static bool revoke_internal(struct revocable *r, bool sync)
@@ -33,7 +34,7 @@ static bool revoke_internal(struct revocable *r, bool sync)
 
 	sgt_sched_point(SGT_SP_XCHG, r);
 	/* Relaxed: exactly one caller sees true; the grace period orders the rest. */
-	revoke = atomic_exchange_explicit(&r->is_available, false, memory_order_relaxed);
+	revoke = sgt_atomic_exchange_explicit(&r->is_available, false, memory_order_relaxed);
 	if (!revoke)
 		return false;
 	if (sync) {
@@ -58,7 +59,7 @@ bool revocable_revoke_nosync(struct revocable *r)
 void revocable_destroy(struct revocable *r)
 {
 	/* Relaxed: Drop has exclusive access (Rust's get_mut()). */
-	if (atomic_load_explicit(&r->is_available, memory_order_relaxed))
+	if (sgt_atomic_load_explicit(&r->is_available, memory_order_relaxed))
 		r->drop(r->data);
-	atomic_store_explicit(&r->is_available, false, memory_order_relaxed);
+	sgt_atomic_store_explicit(&r->is_available, false, memory_order_relaxed);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <check/atomic.h>
 #include <errno.h>
 
 #include <kernel/set_once.h>
@@ -11,7 +12,7 @@ static bool set_once_claim(struct set_once *so)
 
 	sgt_sched_point(SGT_SP_XCHG, so);
 	/* Relaxed, as set_once.rs: the claim publishes nothing; the store of 2 does. */
-	return atomic_compare_exchange_strong_explicit(&so->init, &empty, 1,
+	return sgt_atomic_compare_exchange_strong_explicit(&so->init, &empty, 1,
 						       memory_order_relaxed,
 						       memory_order_relaxed);
 }
@@ -20,7 +21,7 @@ static void set_once_publish(struct set_once *so, int state)
 {
 	sgt_sched_point(SGT_SP_STORE, so);
 	/* Release: the value (state 2) is complete before anyone sees it. */
-	atomic_store_explicit(&so->init, state, memory_order_release);
+	sgt_atomic_store_explicit(&so->init, state, memory_order_release);
 }
 
 bool set_once_populate(struct set_once *so, void *value, set_once_drop_t drop)
@@ -51,7 +52,7 @@ int set_once_populate_with(struct set_once *so, int (*init)(void *arg, void **va
 		if (!set_once_claim(so)) {
 			/* Acquire: if we see 2, the value is complete. */
 			wait_var_event(&so->init,
-				       atomic_load_explicit(&so->init, memory_order_acquire) != 1);
+				       sgt_atomic_load_explicit(&so->init, memory_order_acquire) != 1);
 			continue;
 		}
 		ret = init(arg, &value);
@@ -70,7 +71,7 @@ int set_once_populate_with(struct set_once *so, int (*init)(void *arg, void **va
 void set_once_destroy(struct set_once *so, set_once_drop_t drop)
 {
 	/* Acquire: pairs with the populating release, so value is complete. */
-	int state = atomic_load_explicit(&so->init, memory_order_acquire);
+	int state = sgt_atomic_load_explicit(&so->init, memory_order_acquire);
 
 	SGT_WARN_ON(SGT_V_SET_ONCE, state == 1, "SetOnce %p destroyed while being populated",
 		    (void *)so);

@@ -19,6 +19,7 @@
 #ifndef SGT_SET_ONCE_H
 #define SGT_SET_ONCE_H
 
+#include <check/atomic.h>
 #include <stdatomic.h>
 #include <check/sched.h>
 
@@ -40,7 +41,7 @@ static inline void *set_once_as_ref(struct set_once *so)
 {
 	sgt_sched_point(SGT_SP_LOAD, so);
 	/* Acquire: pairs with populate's release store of 2; value is then complete. */
-	if (atomic_load_explicit(&so->init, memory_order_acquire) == 2) {
+	if (sgt_atomic_load_explicit(&so->init, memory_order_acquire) == 2) {
 		void *value = so->value;
 
 		/*

@@ -4,6 +4,7 @@
  * __ww_mutex_check_kill() (who dies), __ww_mutex_wound() (who is wounded),
  * and the acquired == 0 exemption that makes ww_mutex_lock_slow() safe.
  */
+#include <check/atomic.h>
 #include <check/fault.h>
 #include <check/lockdep.h>
 #include <check/sched.h>
@@ -41,7 +42,7 @@ void ww_acquire_init(struct ww_acquire_ctx *ctx, struct ww_class *ww_class)
 {
 	ctx->task = sgt_current();
 	/* Relaxed: stamps need uniqueness and order, not synchronisation. */
-	ctx->stamp = atomic_fetch_add_explicit(&ww_class->stamp, 1, memory_order_relaxed);
+	ctx->stamp = sgt_atomic_fetch_add_explicit(&ww_class->stamp, 1, memory_order_relaxed);
 	ctx->acquired = 0;
 	atomic_init(&ctx->wounded, false);
 	ctx->is_wait_die = ww_class->is_wait_die;
@@ -75,7 +76,7 @@ static struct ww_acquire_ctx *ww_holder(struct ww_mutex *lock)
 	 * of the lock state (ww_set_context_fastpath), so a waiter that marked
 	 * the lock contended after that load sees the holder's ctx.
 	 */
-	return atomic_load(&lock->ctx);
+	return sgt_atomic_load(&lock->ctx);
 }
 
 /* __ww_mutex_check_kill(): must ctx back off?  Called with wait_lock held. */
@@ -86,7 +87,7 @@ static int ww_check_kill(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
 	if (ctx->acquired == 0)
 		return 0;	/* holds nothing: cannot be part of a cycle */
 	if (!ctx->is_wait_die)
-		return atomic_load(&ctx->wounded) ? -EDEADLK : 0;
+		return sgt_atomic_load(&ctx->wounded) ? -EDEADLK : 0;
 	if (hold && hold != ctx && ww_ctx_older(hold, ctx))
 		return -EDEADLK;
 	for (struct ww_waiter *w = lock->waiters; w; w = w->next)
@@ -103,7 +104,7 @@ static void ww_wound_holder(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
 	if (ctx->is_wait_die || ctx->acquired == 0 || !hold || hold == ctx)
 		return;
 	if (ww_ctx_older(ctx, hold))
-		atomic_store(&hold->wounded, true);
+		sgt_atomic_store(&hold->wounded, true);
 }
 
 static void ww_add_waiter(struct ww_mutex *lock, struct ww_waiter *me)
@@ -131,7 +132,7 @@ static int ww_mutex_lock_slowpath(struct ww_mutex *lock, struct ww_acquire_ctx *
 	int ret = 0;
 
 	sgt_wait_init(&w);
-	sgt_raw_lock(&lock->base.wait_lock);
+	sgt_raw_lock_data(&lock->base.wait_lock);
 	ww_add_waiter(lock, &me);
 	for (;;) {
 		if (mutex_trylock_waiter(&lock->base))
@@ -145,7 +146,7 @@ static int ww_mutex_lock_slowpath(struct ww_mutex *lock, struct ww_acquire_ctx *
 	}
 	ww_del_waiter(lock, &me);
 	if (!ret)
-		atomic_store(&lock->ctx, ctx);
+		sgt_atomic_store(&lock->ctx, ctx);
 	sgt_raw_unlock(&lock->base.wait_lock);
 	return ret;
 }
@@ -156,9 +157,9 @@ static int ww_mutex_lock_slowpath(struct ww_mutex *lock, struct ww_acquire_ctx *
  */
 static void ww_set_context_fastpath(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
 {
-	atomic_store(&lock->ctx, ctx);
-	if (atomic_load(&lock->base.state) == MUTEX_CONTENDED) {
-		sgt_raw_lock(&lock->base.wait_lock);
+	sgt_atomic_store(&lock->ctx, ctx);
+	if (sgt_atomic_load(&lock->base.state) == MUTEX_CONTENDED) {
+		sgt_raw_lock_data(&lock->base.wait_lock);
 		pthread_cond_broadcast(&lock->base.wait);
 		sgt_raw_unlock(&lock->base.wait_lock);
 	}
@@ -198,7 +199,7 @@ static int ww_mutex_lock_ctx(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 	int ret = 0;
 
 	if (ctx->acquired == 0)
-		atomic_store_explicit(&ctx->wounded, false, memory_order_relaxed);
+		sgt_atomic_store_explicit(&ctx->wounded, false, memory_order_relaxed);
 
 	sgt_tsan_mutex_pre_lock(lock, __tsan_mutex_try_lock);
 	if (ctx->acquired > 0 && sgt_should_fail(SGT_FAULT_WW_EDEADLK))
@@ -230,7 +231,7 @@ int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 	sgt_sched_point(SGT_SP_LOCK, lock);
 	ww_ctx_checks(lock, ctx, site);
 	/* Relaxed: only this ctx's owner (us) ever stores ctx here. */
-	if (atomic_load_explicit(&lock->ctx, memory_order_relaxed) == ctx)
+	if (sgt_atomic_load_explicit(&lock->ctx, memory_order_relaxed) == ctx)
 		return -EALREADY;
 	if (interruptible && sgt_should_fail(SGT_FAULT_EINTR))
 		return -EINTR;
@@ -266,7 +267,7 @@ int __ww_mutex_trylock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 	sgt_sched_point(SGT_SP_LOCK, lock);
 	ww_ctx_checks(lock, ctx, site);
 	if (ctx->acquired == 0)
-		atomic_store_explicit(&ctx->wounded, false, memory_order_relaxed);
+		sgt_atomic_store_explicit(&ctx->wounded, false, memory_order_relaxed);
 	sgt_tsan_mutex_pre_lock(lock, __tsan_mutex_try_lock);
 	ok = mutex_trylock_fast(&lock->base);
 	if (ok)
@@ -281,7 +282,7 @@ int __ww_mutex_trylock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 void __ww_mutex_unlock(struct ww_mutex *lock, struct sgt_site site)
 {
 	/* Relaxed: the holder reads the ctx it stored itself. */
-	struct ww_acquire_ctx *ctx = atomic_load_explicit(&lock->ctx, memory_order_relaxed);
+	struct ww_acquire_ctx *ctx = sgt_atomic_load_explicit(&lock->ctx, memory_order_relaxed);
 
 	if (!ctx) {
 		__mutex_unlock(&lock->base, site);
@@ -295,7 +296,7 @@ void __ww_mutex_unlock(struct ww_mutex *lock, struct sgt_site site)
 	}
 	lockdep_release(lock, lock->base.name, site);
 	ctx->acquired--;
-	atomic_store(&lock->ctx, NULL);
+	sgt_atomic_store(&lock->ctx, NULL);
 	mutex_set_owner(&lock->base, NULL);
 
 	sgt_tsan_mutex_pre_unlock(lock, 0);

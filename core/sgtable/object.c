@@ -3,6 +3,7 @@
  * Objects shared by every port: creation, import, and the free that goes
  * through a bounded quarantine so a late user is reported in every build.
  */
+#include <check/atomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ static atomic_long objects_live;
 
 long sgtable_objects_live(void)
 {
-	return atomic_load(&objects_live);
+	return sgt_atomic_load(&objects_live);
 }
 
 static struct sgtable_object *sgtable_object_alloc(const struct sgtable_strategy_ops *ops,
@@ -37,7 +38,7 @@ static struct sgtable_object *sgtable_object_alloc(const struct sgtable_strategy
 	obj->ops = ops;
 	obj->hazards = hazards & ops->variants;
 	atomic_init(&obj->magic, SGTABLE_OBJECT_LIVE);
-	atomic_fetch_add(&objects_live, 1);
+	sgt_atomic_fetch_add(&objects_live, 1);
 	return obj;
 }
 
@@ -66,7 +67,7 @@ struct sgtable_object *sgtable_object_import(const struct sgtable_strategy_ops *
 	int ret = drm_gem_shmem_init_imported(ddev, &obj->shmem, &exporter->shmem, &ops->funcs);
 
 	if (ret) {
-		atomic_fetch_sub(&objects_live, 1);
+		sgt_atomic_fetch_sub(&objects_live, 1);
 		free(obj);
 		return ERR_PTR(ret);
 	}
@@ -83,7 +84,7 @@ static unsigned int quarantined;
 void sgtable_object_pin(struct sgtable_object *obj)
 {
 	/* Relaxed: only the last unpin orders anything (see sgtable_object_unpin()). */
-	atomic_fetch_add_explicit(&obj->pins, 1, memory_order_relaxed);
+	sgt_atomic_fetch_add_explicit(&obj->pins, 1, memory_order_relaxed);
 }
 
 void sgtable_object_unpin(struct sgtable_object *obj)
@@ -94,13 +95,13 @@ void sgtable_object_unpin(struct sgtable_object *obj)
 	 * an order between the program's threads from the oracle's count.
 	 */
 	sgt_tsan_oracle_begin();
-	atomic_fetch_sub_explicit(&obj->pins, 1, memory_order_release);
+	sgt_atomic_fetch_sub_explicit(&obj->pins, 1, memory_order_release);
 	sgt_tsan_oracle_end();
 }
 
 static bool pinned(struct sgtable_object *obj)
 {
-	return atomic_load_explicit(&obj->pins, memory_order_acquire) > 0;
+	return sgt_atomic_load_explicit(&obj->pins, memory_order_acquire) > 0;
 }
 
 /*
@@ -198,7 +199,7 @@ bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what)
 	 * still ours: a pinned or quarantined object is never handed back.
 	 */
 	sgt_tsan_oracle_begin();
-	(void)atomic_load_explicit(&obj->magic, memory_order_acquire);
+	(void)sgt_atomic_load_explicit(&obj->magic, memory_order_acquire);
 	memcpy(by, obj->freed_by, sizeof(by));
 	ns = obj->freed_ns;
 	step = obj->freed_step;
@@ -221,9 +222,9 @@ void sgtable_object_free(struct sgtable_object *obj)
 	obj->freed_ns = sgt_now_ns();
 	obj->freed_step = sched_ctl_active() ? sched_ctl_steps() : 0;
 	/* Release: the record above is complete for whoever sees the magic changed. */
-	atomic_store_explicit(&obj->magic, SGTABLE_OBJECT_FREED, memory_order_release);
+	sgt_atomic_store_explicit(&obj->magic, SGTABLE_OBJECT_FREED, memory_order_release);
 	sgt_tsan_oracle_end();
-	atomic_fetch_sub(&objects_live, 1);
+	sgt_atomic_fetch_sub(&objects_live, 1);
 	free_list(quarantine_push(obj));
 	if (parent)
 		sgtable_object_put(parent);	/* parent_resv_obj: ARef dropped with the box */

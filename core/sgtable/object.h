@@ -9,6 +9,7 @@
 #ifndef SGTABLE_OBJECT_H
 #define SGTABLE_OBJECT_H
 
+#include <check/atomic.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -93,7 +94,7 @@ bool sgtable_object_report_dead(struct sgtable_object *obj, const char *what);
 static inline bool sgtable_object_alive(struct sgtable_object *obj)
 {
 	/* Relaxed: see magic. */
-	return likely(atomic_load_explicit(&obj->magic, memory_order_relaxed) ==
+	return likely(sgt_atomic_load_explicit(&obj->magic, memory_order_relaxed) ==
 		      SGTABLE_OBJECT_LIVE);
 }
 

@@ -24,6 +24,7 @@
  * H2 cannot happen: no lock is held across Devres::new.  H8..H10 are misuses
  * this code does not make.
  */
+#include <check/atomic.h>
 #include <stdlib.h>
 
 #include <kernel/mutex.h>
@@ -83,7 +84,7 @@ static void fixed_map_drop(void *payload)
 	}
 	sgtable_object_unpin(obj);
 	/* The last thing touching o: free may proceed once this reaches 0 (H7). */
-	if (atomic_fetch_sub(&o->maps_live, 1) == 1)
+	if (sgt_atomic_fetch_sub(&o->maps_live, 1) == 1)
 		wake_up_var(&o->maps_live);
 }
 
@@ -105,7 +106,7 @@ static struct devres *fixed_map_devres_new(struct fixed_object *o,
 			drm_gem_shmem_unpin_locked(shmem);
 		return ERR_PTR(ret);
 	}
-	atomic_fetch_add(&o->maps_live, 1);	/* a map exists from here on */
+	sgt_atomic_fetch_add(&o->maps_live, 1);	/* a map exists from here on */
 	return sgtable_map_devres_wrap(dev, &mi, fixed_map_drop);
 }
 
@@ -113,7 +114,7 @@ static struct devres *fixed_map_devres_new(struct fixed_object *o,
 static unsigned int bound_gen(const struct device_bound *dev)
 {
 	/* Relaxed: the scope's entry (seq_cst) already ordered us after the bind. */
-	return atomic_load_explicit(&dev->dev->bind_count, memory_order_relaxed);
+	return sgt_atomic_load_explicit(&dev->dev->bind_count, memory_order_relaxed);
 }
 
 static struct fixed_res *fixed_populate(struct fixed_object *o, const struct device_bound *dev)
@@ -123,7 +124,7 @@ static struct fixed_res *fixed_populate(struct fixed_object *o, const struct dev
 
 	guard(mutex)(&o->sgt_lock);
 	/* Relaxed: sgt_lock orders us after the previous publisher. */
-	old = atomic_load_explicit(&o->res, memory_order_relaxed);
+	old = sgt_atomic_load_explicit(&o->res, memory_order_relaxed);
 	if (old && old->bind_gen == bound_gen(dev))
 		return old;
 	if (old && old->devres) {
@@ -141,7 +142,7 @@ static struct fixed_res *fixed_populate(struct fixed_object *o, const struct dev
 		abort();
 	*r = (struct fixed_res){ .devres = res, .bind_gen = bound_gen(dev), .older = old };
 	/* Release: the Devres and the sgt behind it are complete before r is seen. */
-	atomic_store_explicit(&o->res, r, memory_order_release);
+	sgt_atomic_store_explicit(&o->res, r, memory_order_release);
 	return r;
 }
 
@@ -174,7 +175,7 @@ static struct sg_table *fixed_sg_table(struct sgtable_object *obj, const struct 
 		return fixed_imported_sg_table(obj);
 	sgt_sched_point(SGT_SP_LOAD, &o->res);
 	/* Acquire: pairs with fixed_populate()'s release. */
-	r = atomic_load_explicit(&o->res, memory_order_acquire);
+	r = sgt_atomic_load_explicit(&o->res, memory_order_acquire);
 	if (unlikely(!r || r->bind_gen != bound_gen(dev)))	/* H6 */
 		return fixed_sg_table_slow(o, dev);
 	return sgtable_map_access(r->devres, dev);
@@ -198,12 +199,12 @@ static void fixed_free(struct drm_gem_object *gem)
 {
 	struct fixed_object *o = to_fixed(container_of(gem, struct sgtable_object, shmem.base));
 	/* Relaxed: the last reference is gone; kref_put's acquire ordered us. */
-	struct fixed_res *r = atomic_load_explicit(&o->res, memory_order_relaxed);
+	struct fixed_res *r = sgt_atomic_load_explicit(&o->res, memory_order_relaxed);
 
 	if (r && r->devres)					/* H1: before the release */
 		fixed_drop_devres(r->devres, sgtable_object_device(&o->base));
 	/* H7: a release in flight drops the map later; wait for it. */
-	wait_var_event(&o->maps_live, atomic_load(&o->maps_live) == 0);
+	wait_var_event(&o->maps_live, sgt_atomic_load(&o->maps_live) == 0);
 	while (r) {
 		struct fixed_res *older = r->older;
 

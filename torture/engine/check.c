@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <check/dpor.h>
 #include <check/sched_ctl.h>
 #include <check/wait.h>
 
@@ -214,6 +215,7 @@ static json_t *check_json(const struct torture_config *cfg, const struct torture
 	json_t *doc;
 
 	snprintf(shard, sizeof(shard), "%d/%d", cfg->shard, cfg->nr_shards);
+	/* preemptions: -1 when unbounded (DPOR); "dpor" says which search it was. */
 	doc = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:b,s:I,s:I,s:f,s:s,s:I,s:I,s:o,s:o}",
 			 "scenario", cfg->scenario,
 			 torture_json_key(cfg->subject->variant_key, vkey, sizeof(vkey)),
@@ -229,9 +231,10 @@ static json_t *check_json(const struct torture_config *cfg, const struct torture
 			 "first_other_failure", example_json(&f->other_first));
 	/* A part's own claim, and what the parts share, for check_merge.py. */
 	if (doc)
-		json_object_update_new(doc, json_pack("{s:b,s:I,s:I,s:I}", "part_exhausted",
+		json_object_update_new(doc, json_pack("{s:b,s:I,s:I,s:I,s:b,s:I}", "part_exhausted",
 			s->exhausted, "shared", (json_int_t)s->shared, "shared_found",
-			(json_int_t)s->shared_found, "shared_failed", (json_int_t)s->shared_failed));
+			(json_int_t)s->shared_found, "shared_failed", (json_int_t)s->shared_failed,
+			"dpor", cfg->dpor, "sleep_blocked", (json_int_t)s->sleep_blocked));
 	return doc;
 }
 
@@ -245,6 +248,21 @@ static bool run_item(struct torture_config *cfg, struct torture_result *res,
 	cfg->nr_sched_replay = it->len;
 	*hit = torture_attempt(cfg, res);
 	return *hit || torture_result_failed(cfg, res);
+}
+
+const char *torture_check_bound(const struct torture_config *cfg, char *buf, size_t len)
+{
+	if (cfg->dpor && cfg->preemptions < 0)
+		snprintf(buf, len, "every interleaving up to the dependence footprints see (DPOR, "
+			 "experimental: plain accesses unseen, so clean is not a proof), no "
+			 "preemption bound");
+	else if (cfg->dpor)
+		snprintf(buf, len, "DPOR within %d preemption%s (experimental; pruned: not a proof)",
+			 cfg->preemptions, cfg->preemptions == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "every schedule with at most %d preemption%s", cfg->preemptions,
+			 cfg->preemptions == 1 ? "" : "s");
+	return buf;
 }
 
 /* "EXHAUSTED", or for one part of a sharded bound "part 2/4 exhausted". */
@@ -265,9 +283,13 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	const char *name = cfg->subject->variant_name(cfg->variants[0]);
 	const char *what = torture_expect_label(cfg);
 
-	printf("check %s: %ld schedules in %.2f s (%.0f schedules/min), bound K=%d %s",
-	       cfg->scenario, s->schedules, s->secs, s->schedules / s->secs * 60, cfg->preemptions,
-	       bound_state(cfg, s, part, sizeof(part)));
+	char bound[160];
+
+	printf("check %s: %ld schedules in %.2f s (%.0f schedules/min), %s: %s",
+	       cfg->scenario, s->schedules, s->secs, s->schedules / s->secs * 60,
+	       torture_check_bound(cfg, bound, sizeof(bound)), bound_state(cfg, s, part, sizeof(part)));
+	if (cfg->dpor)
+		printf(" (%lu ended where every runnable thread slept)", s->sleep_blocked);
 	if (!s->exhausted)
 		printf(" (%zu schedules left, %lu cut short%s)", s->left, s->cut,
 		       f->found && !clean ? "; stopped at the first counterexample" : "");
@@ -275,6 +297,9 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	       "decisions\n", f->found, sgt_oracle_name(cfg->stop_on), f->failed, s->longest);
 	print_example("first counterexample", &f->found_first);
 	print_example("first failure on another oracle", &f->other_first);
+	if (cfg->dpor && f->found)
+		printf("(DPOR explores depth-first: the first counterexample found, not necessarily "
+		       "the one with the fewest preemptions; without --dpor it is)\n");
 	if (!clean) {
 		printf("verdict: %s is %s: %s\n", name, what, f->found ? "FOUND" : "NOT FOUND");
 		return;
@@ -286,6 +311,9 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	else if (cfg->nr_shards > 1)
 		printf("verdict: %s is %s: clean on every oracle in part %d/%d of the bound only\n",
 		       name, what, cfg->shard, cfg->nr_shards);
+	else if (cfg->dpor)
+		printf("verdict: %s is %s: clean on every oracle in every class DPOR explored "
+		       "(experimental: it cannot see plain accesses; not a proof)\n", name, what);
 	else
 		printf("verdict: %s is %s: clean on every oracle, bound exhausted\n", name, what);
 }
@@ -344,6 +372,59 @@ static void search(struct torture_config *cfg, struct torture_result *res,
 	free_queue(&q);
 }
 
+/* Preemptions of an execution: switches away from a thread that could have gone on. */
+static int trace_preemptions(const struct sched_ctl_trace *t)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += t->d[i].current_runnable && t->d[i].chosen != t->d[i].current;
+	return n;
+}
+
+/*
+ * DPOR (check/dpor.h): each execution's decisions and footprints choose the
+ * next; the search is exhausted when no backtrack point is left.
+ */
+static void search_dpor(struct torture_config *cfg, struct torture_result *res,
+			struct sched_ctl_trace *trace, enum torture_check_stop stop,
+			struct torture_search *s, struct torture_findings *f)
+{
+	const struct sched_ctl_sleeper *sleepers;
+	const uint32_t *prefix;
+	long limit = (long)cfg->budget;
+	bool more = true;
+	struct dpor d;
+	int threads = 0, nr_sleepers;
+	size_t len;
+
+	for (int r = 0; r < cfg->subject->nr_roles; r++)
+		threads += cfg->threads[r];
+	dpor_init(&d, threads, cfg->preemptions);
+	while (s->schedules < limit && !torture_interrupted() &&
+	       (more = dpor_next(&d, &prefix, &len, &sleepers, &nr_sleepers))) {
+		struct item it = { .prefix = (uint32_t *)prefix, .len = len };
+		bool hit, failed;
+
+		cfg->sched_sleepers = sleepers;
+		cfg->nr_sched_sleepers = nr_sleepers;
+		failed = run_item(cfg, res, trace, &it, &hit);
+		it.preemptions = trace_preemptions(trace);
+		account(cfg, res, trace, &it, failed, hit, false, s, f);
+		dpor_record(&d, trace);
+		if ((hit && stop == TORTURE_STOP_FOUND) || (failed && stop == TORTURE_STOP_FAILED))
+			break;
+	}
+	if (more && s->schedules >= limit)
+		more = dpor_next(&d, &prefix, &len, &sleepers, &nr_sleepers);
+	s->left = more;		/* DPOR knows only whether one more is left */
+	s->sleep_blocked = d.sleep_blocked;
+	s->exhausted = !more && !d.cut && !s->cut && !torture_interrupted();
+	cfg->sched_sleepers = NULL;
+	cfg->nr_sched_sleepers = 0;
+	dpor_free(&d);
+}
+
 void torture_findings_free(struct torture_findings *f)
 {
 	free(f->found_first.prefix);
@@ -368,7 +449,10 @@ bool torture_check_search(struct torture_config *cfg, enum torture_check_stop st
 		return false;
 	}
 	cfg->sched_trace = trace;
-	search(cfg, res, trace, stop, s, f);
+	if (!cfg->dpor)
+		search(cfg, res, trace, stop, s, f);
+	else
+		search_dpor(cfg, res, trace, stop, s, f);
 	s->secs = (double)(sgt_now_ns() - start) / 1e9;
 	cfg->sched_replay = NULL;
 	cfg->nr_sched_replay = 0;
@@ -388,11 +472,12 @@ static int check_main(struct torture_config *cfg)
 
 	for (int r = 0; r < cfg->subject->nr_roles; r++)
 		threads += cfg->threads[r];
-	printf("check %s: %s on %s, %d threads x %lu operations, every schedule with at most %d "
-	       "preemption%s, until %s (any oracle counts)\n", cfg->scenario,
-	       cfg->subject->variant_name(cfg->variants[0]),
-	       cfg->subject->model_name(cfg->models[0]), threads, cfg->ops, cfg->preemptions,
-	       cfg->preemptions == 1 ? "" : "s", sgt_oracle_name(cfg->stop_on));
+	char bound[160];
+
+	printf("check %s: %s on %s, %d threads x %lu operations, %s, until %s (any oracle "
+	       "counts)\n", cfg->scenario, cfg->subject->variant_name(cfg->variants[0]),
+	       cfg->subject->model_name(cfg->models[0]), threads, cfg->ops,
+	       torture_check_bound(cfg, bound, sizeof(bound)), sgt_oracle_name(cfg->stop_on));
 	fflush(stdout);
 	if (!torture_check_search(cfg, clean ? TORTURE_STOP_NEVER : TORTURE_STOP_FOUND, &s, &f))
 		return 1;
@@ -412,7 +497,7 @@ void torture_check_defaults(struct torture_config *cfg)
 	cfg->budget = CHECK_BUDGET;
 	/* The roles' own choices: one program, the same search every time. */
 	cfg->seed = cfg->check_seed ? cfg->check_seed : 1;
-	cfg->preemptions = cfg->check_preemptions ? cfg->check_preemptions : 2;
+	cfg->preemptions = -1;		/* after the options: none with DPOR, else K */
 	cfg->ops = cfg->check_ops ? cfg->check_ops : 2;
 	cfg->sched = SCHED_BOUNDED;
 	cfg->sched_steps = 100000;	/* a safety net: --ops ends every schedule */
@@ -423,6 +508,27 @@ void torture_check_defaults(struct torture_config *cfg)
 	torture_controlled_oracle(cfg);
 }
 
+void torture_check_options(struct torture_config *cfg)
+{
+	int threads = 0;
+
+	for (int r = 0; r < cfg->subject->nr_roles; r++)
+		threads += cfg->threads[r];
+	if (cfg->preemptions < 0 && !cfg->dpor)
+		cfg->preemptions = cfg->check_preemptions ? cfg->check_preemptions : 2;
+	if (!cfg->dpor)
+		return;
+	if (!sgt_fp_built())
+		torture_usage_error("check: this build records no footprints (the release preset); "
+				    "accepted: check without --dpor, or the default build");
+	if (threads > DPOR_MAX_THREADS)
+		torture_usage_error("check: %d threads: DPOR takes at most %d; accepted: fewer "
+				    "threads, or check without --dpor", threads, DPOR_MAX_THREADS);
+	if (cfg->nr_shards > 1)
+		torture_usage_error("check: --shard %d/%d splits the plain enumeration only; "
+				    "accepted: --shard without --dpor", cfg->shard, cfg->nr_shards);
+}
+
 static void check_check(struct torture_config *cfg)
 {
 	if (cfg->nr_variants != 1 || cfg->nr_models != 1)
@@ -431,6 +537,7 @@ static void check_check(struct torture_config *cfg)
 				    cfg->nr_variants, cfg->nr_models);
 	cfg->sched = SCHED_BOUNDED;	/* whatever --sched said: the search chooses */
 	cfg->shrink = false;
+	torture_check_options(cfg);
 }
 
 const struct torture_verb torture_verb_check = {

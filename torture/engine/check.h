@@ -32,6 +32,7 @@ struct torture_search {
 	unsigned long cut;		/* schedules cut short: not whole */
 	size_t longest, left;		/* decisions of the longest; schedules still queued */
 	bool exhausted;			/* this search's whole tree, or with --shard its part */
+	unsigned long sleep_blocked;	/* DPOR: executions that ran on with every thread asleep */
 	double secs;
 };
 
@@ -55,5 +56,9 @@ bool torture_check_search(struct torture_config *cfg, enum torture_check_stop st
 void torture_findings_free(struct torture_findings *f);
 /* check's configuration of a scenario: bounded, --ops, --seed, K (the verb's prepare). */
 void torture_check_defaults(struct torture_config *cfg);
+/* After the options: the bound (none with DPOR), and what DPOR refuses (exit 2). */
+void torture_check_options(struct torture_config *cfg);
+/* "every interleaving (DPOR: one per class), no preemption bound", and the like. */
+const char *torture_check_bound(const struct torture_config *cfg, char *buf, size_t len);
 
 #endif /* SGT_TORTURE_CHECK_H */

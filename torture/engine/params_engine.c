@@ -500,8 +500,12 @@ const struct torture_param torture_engine_params[] = {
 	{ "no-shrink", NULL, TP_CUSTOM, TP_SCENARIO, .set = set_no_shrink,
 	  .show = show_no_shrink, .help = "explore: keep the first failing schedule as it is" },
 	{ "preemptions", "K", TP_INT, TP_SCENARIO, CFG(preemptions), 0, 16,
-	  .def_help = "the scenario's, else 2",
+	  .def_help = "the scenario's, else 2; with --dpor none",
 	  .help = "check: every schedule with at most K preemptions" },
+	{ "dpor", NULL, TP_FLAG, TP_SCENARIO, CFG(dpor),
+	  .help = "check: source-DPOR with sleep sets instead of plain enumeration -- "
+		  "EXPERIMENTAL: steps' footprints see atomics and noted locks, not plain "
+		  "accesses, so a clean verdict is not a proof (docs/sgtorture.md)" },
 	{ "expect", "clean|found", TP_CUSTOM, TP_SCENARIO, .set = set_expect,
 	  .show = show_expect,
 	  .def_help = "clean for a port declared clean, found for one carrying hazards",

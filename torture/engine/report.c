@@ -485,6 +485,12 @@ static void check_report(struct torture_config *cfg)
 				    cfg->nr_variants, cfg->nr_models);
 	cfg->sched = SCHED_BOUNDED;
 	cfg->shrink = false;
+	/*
+	 * Plain enumeration, for its order: the first counterexample has the
+	 * fewest preemptions, and each check's bound reads "at most K".
+	 */
+	cfg->dpor = false;
+	torture_check_options(cfg);
 }
 
 const struct torture_verb torture_verb_report = {

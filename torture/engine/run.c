@@ -119,6 +119,7 @@ static void sched_start(struct torture_run *ctx)
 		.depth = cfg->sched_depth, .max_steps = cfg->sched_steps,
 		.replay = cfg->sched_replay, .nr_replay = cfg->nr_sched_replay,
 		.nr_threads = ctx->nthreads, .deadlock = on_deadlock, .trace = cfg->sched_trace,
+		.sleepers = cfg->sched_sleepers, .nr_sleepers = cfg->nr_sched_sleepers,
 		.diverged = cfg->sched == SCHED_REPLAY ? on_diverged : NULL,
 	};
 

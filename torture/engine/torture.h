@@ -84,7 +84,11 @@ struct torture_config {
 	uint64_t check_seed;
 	int check_preemptions;			/* a scenario's bound for check (0: check's 2) */
 	struct sched_ctl_trace *sched_trace;	/* check: the decisions, in shared memory */
-	int preemptions;			/* check: the bound K */
+	int preemptions;			/* check: the bound K; -1: none (--dpor only) */
+	bool dpor;				/* check: DPOR (experimental), not plain enumeration */
+	/* check with DPOR: the threads asleep at the prefix's last choice. */
+	const struct sched_ctl_sleeper *sched_sleepers;
+	int nr_sched_sleepers;
 	int expect;				/* enum torture_expect */
 	const char *argv0;
 };

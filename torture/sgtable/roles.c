@@ -26,7 +26,7 @@ static struct sgtable_object *pool_get(struct sgtable_run *ctx, int i)
 	struct pool_slot *slot = &ctx->slots[i];
 	struct sgtable_object *obj;
 
-	sgt_raw_lock(&slot->lock);	/* no switch inside: see sched.h */
+	sgt_raw_lock_data(&slot->lock);	/* no switch inside: see sched.h */
 	obj = slot->obj;
 	if (obj)
 		sgtable_object_get(obj);
@@ -40,7 +40,7 @@ static struct sgtable_object *pool_swap(struct sgtable_run *ctx, int i, struct s
 	struct pool_slot *slot = &ctx->slots[i];
 	struct sgtable_object *old;
 
-	sgt_raw_lock(&slot->lock);	/* no switch inside: see sched.h */
+	sgt_raw_lock_data(&slot->lock);	/* no switch inside: see sched.h */
 	old = slot->obj;
 	slot->obj = obj;
 	sgt_raw_unlock(&slot->lock);

@@ -494,6 +494,30 @@ def test_tsan_quiet():
                 fail(f"not a one-line report from a program frame: {l!r}")
 
 
+def test_dpor():
+    """check --dpor (experimental): finds H7 on its port and the schedule replays; on the
+    clean port with one operation a thread it exhausts every class in fewer executions
+    than plain enumeration runs at two preemptions, and its clean verdict says it is not
+    a proof; it refuses --shard."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_check(["H7", "--dpor"], tmp)
+        first = doc and doc["first_found"]
+        if rc != 0 or not first or not doc["dpor"]:
+            fail(f"check H7 --dpor: exit {rc}:\n{out[-1500:]}")
+        rc, out, rdoc = run_json([SGTORTURE, "replay", first["file"], "--sched-dir", tmp], tmp)
+        if "use-after-free" not in rdoc["runs"][0]["violations"]:
+            fail(f"the DPOR counterexample's replay: {sorted(rdoc['runs'][0]['violations'])}")
+        rc, out, plain = run_check(["H7", "--strategy", CLEAN, "--ops", "1"], tmp)
+        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--ops", "1", "--dpor"], tmp)
+        if rc != 0 or not doc["exhausted"] or doc["failed"] or \
+                doc["schedules"] >= plain["schedules"] or "not a proof" not in out:
+            fail(f"--dpor on the clean port: exit {rc}, {doc['schedules']} executions against "
+                 f"{plain['schedules']} plain:\n{out[-1500:]}")
+        rc, out, err = run([SGTORTURE, "check", "H7", "--dpor", "--shard", "1/2"])
+        if rc != 2 or "--shard" not in err:
+            fail(f"--dpor --shard: exit {rc}: {err}")
+
+
 # The tests of each build: the controlled schedules' oracles are the violations in
 # the default build, TSan in the tsan one, and the asan build checks that the
 # harness itself reads no freed memory.  discover.py registers them (--list).
@@ -504,7 +528,8 @@ DEFAULT_TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clea
                  "check_shards": test_check_shards, "check_files": test_check_files,
                  "freed_record": test_freed_record, "replay_refused": test_replay_refused,
                  "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
-                 "expect_clean": test_expect_clean, "check_each_hazard": test_check_each_hazard}
+                 "expect_clean": test_expect_clean, "check_each_hazard": test_check_each_hazard,
+                 "dpor": test_dpor}
 for h in FOUND_BY_PCT:
     DEFAULT_TESTS["replay_" + h] = lambda h=h: test_replay(h)
 TSAN_TESTS = {"tsan_quiet": test_tsan_quiet}

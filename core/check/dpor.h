@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Source-DPOR with sleep sets (Abdulla, Aronis, Jonsson and Sagonas, POPL
+ * 2014, Algorithm 1; as Nidhugg implements it), for stateless search by
+ * re-execution: sgtorture check runs one execution per schedule this
+ * chooses, each a forked child under the bounded scheduler, and feeds each
+ * execution's decisions back (sched_ctl_trace, with every step's footprint).
+ *
+ * The exploration is plain data: the path of nodes of the current
+ * execution, each with who could run, who ran, what that step touched, and
+ * the backtrack, done and sleep sets.  Between executions nothing else is
+ * kept, so the state could be written out and resumed.
+ *
+ * One schedule is explored per class of equivalent interleavings, as far as
+ * the footprints say which steps commute (docs/design.md, "The dependence
+ * relation").  A preemption bound, when given, prunes the backtrack points
+ * that would exceed it: then the search is a bounded sample, not a proof.
+ */
+#ifndef SGT_CHECK_DPOR_H
+#define SGT_CHECK_DPOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <check/footprint.h>
+#include <check/sched_ctl.h>
+
+#define DPOR_MAX_THREADS	16
+
+struct dpor_node {
+	uint64_t enabled;		/* who could run here */
+	int8_t current, chosen;
+	bool current_runnable;
+	int preemptions;		/* before this node's step */
+	uint64_t backtrack, done, sleep;
+	struct sgt_footprint fp[DPOR_MAX_THREADS];	/* each done or sleeping thread's step */
+};
+
+struct dpor {
+	int nr_threads, bound;		/* bound < 0: none */
+	struct dpor_node *nodes;
+	size_t depth, cap;		/* nodes of the current path */
+	size_t forced;			/* the next execution's prefix length */
+	bool started, cut;		/* cut: an execution was not whole */
+	unsigned long sleep_blocked;	/* executions ended where every runnable thread slept */
+	uint32_t *prefix;		/* the next execution's choices */
+	struct sched_ctl_sleeper sleepers[DPOR_MAX_THREADS];
+	int nr_sleepers;
+};
+
+void dpor_init(struct dpor *d, int nr_threads, int bound);
+void dpor_free(struct dpor *d);
+/*
+ * The next execution: its forced choices, and the threads asleep at its
+ * last forced decision with the steps they would take; false when every
+ * class has been explored.
+ */
+bool dpor_next(struct dpor *d, const uint32_t **prefix, size_t *len,
+	       const struct sched_ctl_sleeper **sleepers, int *nr_sleepers);
+/* What the execution dpor_next() asked for did: its decisions and their steps. */
+void dpor_record(struct dpor *d, const struct sched_ctl_trace *t);
+
+#endif /* SGT_CHECK_DPOR_H */
