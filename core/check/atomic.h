@@ -4,7 +4,7 @@
  * step's footprint (check/footprint.h) first, so that sgtorture check's
  * partial-order reduction knows which steps are dependent.  Same names as
  * C11's with sgt_ in front, same arguments, same memory orders; in a build
- * without SGT_FOOTPRINT (the release preset) each is the C11 operation and
+ * without SGT_FOOTPRINT (the benchmarks' core, the release preset) each is the C11 operation and
  * nothing else.  Every argument is evaluated once.
  */
 #ifndef SGT_CHECK_ATOMIC_H

@@ -13,8 +13,9 @@
  * docs/design.md, "The dependence relation").
  *
  * Recorded only when a controlled scheduler asks (sgt_fp_on) and only in a
- * build with SGT_FOOTPRINT; the release preset, whose fast paths the
- * instruction gate counts, compiles every note away.
+ * build with SGT_FOOTPRINT: the benchmarks' copy of the core (whose fast
+ * paths the instruction gate counts) and the release preset compile every
+ * note away.
  */
 #ifndef SGT_CHECK_FOOTPRINT_H
 #define SGT_CHECK_FOOTPRINT_H
