@@ -12,6 +12,7 @@ void dpor_init(struct dpor *d, int nr_threads, int bound)
 	memset(d, 0, sizeof(*d));
 	d->nr_threads = nr_threads;
 	d->bound = bound;
+	d->dependent = sgt_fp_dependent;
 }
 
 void dpor_free(struct dpor *d)
@@ -94,13 +95,14 @@ bool dpor_next(struct dpor *d, const uint32_t **prefix, size_t *len,
 }
 
 /* Node k + 1's sleep set: node k's sleepers whose step commutes with k's. */
-static void carry_sleep(const struct dpor_node *n, uint64_t asleep, struct dpor_node *next)
+static void carry_sleep(const struct dpor *d, const struct dpor_node *n, uint64_t asleep,
+			struct dpor_node *next)
 {
 	const struct sgt_footprint *step = &n->fp[n->chosen];
 
 	next->sleep = 0;
 	for (int q = 0; q < DPOR_MAX_THREADS; q++)
-		if ((asleep & BIT(q)) && q != n->chosen && !sgt_fp_dependent(&n->fp[q], step)) {
+		if ((asleep & BIT(q)) && q != n->chosen && !d->dependent(&n->fp[q], step)) {
 			next->sleep |= BIT(q);
 			next->fp[q] = n->fp[q];
 		}
@@ -123,7 +125,7 @@ static size_t extend(struct dpor *d, const struct sched_ctl_trace *t)
 				asleep = prev->sleep;
 				if (k == d->forced)	/* the forced node's explored siblings too */
 					asleep |= prev->done;
-				carry_sleep(prev, asleep, node);
+				carry_sleep(d, prev, asleep, node);
 			} else {
 				node->sleep = 0;
 			}
@@ -188,6 +190,31 @@ static void race(struct dpor *d, size_t i, size_t j, const uint32_t *vc, const u
 		n->backtrack |= BIT(p);
 		return;
 	}
+	d->pruned = true;	/* the bound kept this race from being reversed */
+}
+
+/*
+ * j's thread could not run at k (blocked there, or j takes the lock k lets
+ * go of): that race is not reversible, though k does happen before j.  The one to
+ * reverse is further back, the nearest step dependent with j where j's
+ * thread could run (the lock's acquisition), ordered before j by nothing
+ * but k.
+ */
+static void race_before(struct dpor *d, size_t k, size_t j, const uint32_t *vc,
+			const uint32_t *idx, const uint32_t *cj)
+{
+	int t = d->nodes[j].chosen;
+	const struct sgt_footprint *fj = &d->nodes[j].fp[t];
+
+	for (size_t m = k; m-- > 0;) {
+		int tm = d->nodes[m].chosen;
+
+		if (tm == t || cj[tm] >= idx[m] || !(d->nodes[m].enabled & BIT(t)) ||
+		    !d->dependent(&d->nodes[m].fp[tm], fj))
+			continue;
+		race(d, m, j, vc, idx, cj);
+		return;
+	}
 }
 
 /* Vector clocks over the path's events; each race found adds to a backtrack set. */
@@ -214,9 +241,13 @@ static void analyse(struct dpor *d, size_t n)
 			int tk = d->nodes[k].chosen;
 
 			if (tk == t || c[tk] >= idx[k] ||
-			    !sgt_fp_dependent(&d->nodes[k].fp[tk], fj))
+			    !d->dependent(&d->nodes[k].fp[tk], fj))
 				continue;
-			race(d, k, j, vc, idx, c);
+			if ((d->nodes[k].enabled & BIT(t)) &&
+			    !sgt_fp_release_acquire(&d->nodes[k].fp[tk], fj))
+				race(d, k, j, vc, idx, c);
+			else
+				race_before(d, k, j, vc, idx, c);
 			for (int q = 0; q < DPOR_MAX_THREADS; q++)
 				if (vc[k * DPOR_MAX_THREADS + q] > c[q])
 					c[q] = vc[k * DPOR_MAX_THREADS + q];

@@ -14,7 +14,9 @@
  * One schedule is explored per class of equivalent interleavings, as far as
  * the footprints say which steps commute (docs/design.md, "The dependence
  * relation").  A preemption bound, when given, prunes the backtrack points
- * that would exceed it: then the search is a bounded sample, not a proof.
+ * that would exceed it: then the search is a bounded sample, not a proof --
+ * unless nothing was pruned (struct dpor's pruned), when the bound did not
+ * bite and the search was the unbounded one.
  */
 #ifndef SGT_CHECK_DPOR_H
 #define SGT_CHECK_DPOR_H
@@ -43,10 +45,16 @@ struct dpor {
 	size_t depth, cap;		/* nodes of the current path */
 	size_t forced;			/* the next execution's prefix length */
 	bool started, cut;		/* cut: an execution was not whole */
+	bool pruned;			/* the bound kept a race from being reversed */
 	unsigned long sleep_blocked;	/* executions ended where every runnable thread slept */
 	uint32_t *prefix;		/* the next execution's choices */
 	struct sched_ctl_sleeper sleepers[DPOR_MAX_THREADS];
 	int nr_sleepers;
+	/*
+	 * sgt_fp_dependent(), set by dpor_init(): a test seeds a bug here
+	 * (two writes commuting) to show the soundness tests catch one.
+	 */
+	bool (*dependent)(const struct sgt_footprint *x, const struct sgt_footprint *y);
 };
 
 void dpor_init(struct dpor *d, int nr_threads, int bound);

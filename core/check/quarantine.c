@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <pthread.h>
+#include <malloc.h>
 #include <stdlib.h>
 
 #include <check/quarantine.h>
+#include <check/atomic.h>
 #include <check/sched.h>
 
 /* Pages are 4 KiB: a full ring holds at most 32 MiB of them. */
@@ -18,6 +20,8 @@ void sgt_quarantine_free(void *p)
 
 	if (!p)
 		return;
+	/* A free writes all it frees: a racing user's access anywhere in it depends on it. */
+	sgt_fp_note_range(p, malloc_usable_size(p), SGT_FP_WRITE);
 	/* A raw lock: no schedule point inside the allocator's model. */
 	sgt_raw_lock(&lock);
 	oldest = ring[next];

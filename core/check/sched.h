@@ -99,7 +99,7 @@ extern _Thread_local int sgt_sched_nopreempt;
  * the quarantine) are not: they are bookkeeping, and noting them would make
  * every two steps that wait or free dependent.
  */
-#define sgt_raw_lock_data(m)	do { sgt_raw_lock(m); sgt_fp_note((m), true); } while (0)
+#define sgt_raw_lock_data(m)	do { sgt_raw_lock(m); sgt_fp_note((m), SGT_FP_WRITE); } while (0)
 #define sgt_raw_unlock(m)	do { pthread_mutex_unlock(m); sgt_sched_nopreempt--; } while (0)
 
 /* Install a hook (NULL removes it); returns the previous one. */

@@ -273,8 +273,9 @@ static void end_step(int me)
 /*
  * The calling thread's step begins (it was chosen): what its schedule
  * point names is the first thing it touches (a wait's retry: see
- * block_as()).  A free is global: it ends every access to the object's
- * memory, wherever in it.
+ * block_as()).  A free writes the object's first byte here; the freeing
+ * code notes the whole object (sgtable_object_free(), the quarantine), so
+ * that an access anywhere in it depends on the free.
  */
 static void resume_step(int me)
 {
@@ -292,19 +293,23 @@ static void resume_step(int me)
 	case SGT_SP_LOAD:
 	case SGT_SP_RCU_LOCK:
 	case SGT_SP_RCU_UNLOCK:
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, false);
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_READ);
 		break;
 	case SGT_SP_LOCK:
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_ACQUIRE);
+		break;
 	case SGT_SP_UNLOCK:
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_RELEASE);
+		break;
 	case SGT_SP_STORE:
 	case SGT_SP_XCHG:
 	case SGT_SP_REF:
 	case SGT_SP_DEVRES:
 	case SGT_SP_GRACE_PERIOD:	/* writes what rcu_read_lock() reads */
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, true);
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_WRITE);
 		break;
 	case SGT_SP_FREE:
-		sgt_fp_current.global = true;
+		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_WRITE);
 		break;
 	default:			/* a window's edge, a yield: nothing shared */
 		break;

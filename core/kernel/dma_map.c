@@ -36,7 +36,17 @@ struct hash_bucket {
 static struct hash_bucket buckets[NR_BUCKETS] = {
 	[0 ... NR_BUCKETS - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
 };
-/* Relaxed: a cookie only needs to be unique, it orders nothing. */
+/*
+ * Where the footprints note the registry as a whole (check/atomic.h): a
+ * map or unmap adds or takes its own entry, which commutes with another's
+ * (SGT_FP_ADD); a count or a liveness check reads it.  A table's own state
+ * (mapped or not, for which device) is noted on the table.
+ */
+static char registry_fp;
+/*
+ * Relaxed: a cookie only needs to be unique, it orders nothing.  Not noted
+ * in footprints: which mapping gets which number changes no outcome.
+ */
 static atomic_ullong next_cookie = 1;
 
 static struct hash_bucket *bucket_of(uint64_t cookie)
@@ -82,6 +92,7 @@ static struct dma_mapping *find_mapping(struct hash_bucket *b, uint64_t cookie)
 
 int sg_alloc_table_from_pages(struct sg_table *sgt, struct page **pages, unsigned int n_pages)
 {
+	sgt_fp_write(sgt);
 	sgt->sgl = calloc(n_pages, sizeof(*sgt->sgl));
 	if (!sgt->sgl)
 		return -ENOMEM;
@@ -94,6 +105,7 @@ int sg_alloc_table_from_pages(struct sg_table *sgt, struct page **pages, unsigne
 
 void sg_free_table(struct sg_table *sgt)
 {
+	sgt_fp_write(sgt);	/* an accessor may be reading it without the lock */
 	sgt_quarantine_free(sgt->sgl);	/* a racing walker may still read it */
 	sgt->sgl = NULL;
 	sgt->nents = sgt->orig_nents = 0;
@@ -111,13 +123,15 @@ int dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 
 	if (!m)
 		return -ENOMEM;
+	sgt_fp_write(sgt);
+	sgt_fp_note(&registry_fp, SGT_FP_ADD);
 	for (unsigned int i = 0; i < sgt->nents; i++)
 		sgt->sgl[i].dma_address = fake_dma_address(dev, i);
 	m->dev = dev;
 	m->sgt = sgt;
 	m->nents = sgt->nents;
 	m->dmabuf = attrs & DMA_ATTR_SGT_DMABUF;
-	m->cookie = sgt_atomic_fetch_add_explicit(&next_cookie, 1, memory_order_relaxed);
+	m->cookie = atomic_fetch_add_explicit(&next_cookie, 1, memory_order_relaxed);
 	scoped_class(bucket, g, bucket_of(m->cookie)) {
 		m->next = g.b->list;
 		g.b->list = m;
@@ -135,6 +149,8 @@ void dma_unmap_sgtable(struct device *dev, struct sg_table *sgt,
 		sgt_violation(SGT_V_DOUBLE_UNMAP, "dma_unmap_sgtable(%s, NULL)", dev->name);
 		return;
 	}
+	sgt_fp_write(sgt);
+	sgt_fp_note(&registry_fp, SGT_FP_ADD);
 	scoped_class(bucket, g, bucket_of(sgt->dma_cookie)) {
 		for (pp = &g.b->list; *pp; pp = &(*pp)->next) {
 			if ((*pp)->cookie == sgt->dma_cookie && (*pp)->sgt == sgt) {
@@ -169,6 +185,7 @@ int dma_debug_check_sgtable(struct device *dev, const struct sg_table *sgt)
 			      dev->name);
 		return -EFAULT;
 	}
+	sgt_fp_read(sgt);	/* the oracle observes the table's mapping */
 	scoped_class(bucket, g, bucket_of(sgt->dma_cookie)) {
 		struct dma_mapping *m = find_mapping(g.b, sgt->dma_cookie);
 
@@ -201,6 +218,7 @@ static unsigned long count_mappings(const struct device *dev, bool dmabuf_too)
 {
 	unsigned long n = 0;
 
+	sgt_fp_read(&registry_fp);
 	for (int b = 0; b < NR_BUCKETS; b++) {
 		CLASS(bucket, g)(&buckets[b]);
 
@@ -229,6 +247,7 @@ bool dma_debug_mapping_live(uint64_t cookie)
 {
 	bool live;
 
+	sgt_fp_read(&registry_fp);
 	scoped_class(bucket, g, bucket_of(cookie))
 		live = find_mapping(g.b, cookie) != NULL;
 	return live;

@@ -36,7 +36,7 @@ void drm_gem_shmem_init(struct drm_device *dev, struct drm_gem_shmem_object *shm
 	shmem->pages = NULL;
 	atomic_init(&shmem->pages_use_count, 0);
 	atomic_init(&shmem->pages_pin_count, 0);
-	shmem->sgt = NULL;
+	sgt_plain_write(shmem->sgt, NULL);
 	shmem->madv = DRM_GEM_MADV_WILLNEED;
 }
 
@@ -65,7 +65,7 @@ static void free_pages_array(struct page **pages, unsigned int n)
 		sgt_quarantine_free(pages[i]);
 	}
 	sgt_quarantine_free(pages);
-	sgt_atomic_fetch_sub(&pages_live, n);
+	sgt_atomic_sub(&pages_live, n);	/* a count: read after the run */
 }
 
 static struct page **alloc_pages_array(unsigned int n)
@@ -84,7 +84,7 @@ static struct page **alloc_pages_array(unsigned int n)
 	}
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
-	sgt_atomic_fetch_add(&pages_live, n);
+	sgt_atomic_add(&pages_live, n);
 	return pages;
 }
 
@@ -143,8 +143,8 @@ struct sg_table *drm_gem_shmem_get_pages_sgt_locked(struct drm_gem_shmem_object 
 	int ret;
 
 	dma_resv_assert_held(obj->resv);
-	if (shmem->sgt)
-		return shmem->sgt;
+	if (sgt_plain_read(shmem->sgt))
+		return sgt_plain_read(shmem->sgt);
 
 	ret = drm_gem_shmem_get_pages_locked(shmem);
 	if (ret)
@@ -157,7 +157,7 @@ struct sg_table *drm_gem_shmem_get_pages_sgt_locked(struct drm_gem_shmem_object 
 	ret = dma_map_sgtable(obj->dev->dev, sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret)
 		goto err_free_sgt;
-	shmem->sgt = sgt;
+	sgt_plain_write(shmem->sgt, sgt);
 	return sgt;
 
 err_free_sgt:
@@ -183,13 +183,15 @@ struct sg_table *drm_gem_shmem_get_pages_sgt(struct drm_gem_shmem_object *shmem)
 
 void __drm_gem_shmem_free_sgt_locked(struct drm_gem_shmem_object *shmem)
 {
-	dma_resv_assert_held(shmem->base.resv);
+	/* Noted: a map's user reads shmem->sgt without resv (sgtable_map_deref()). */
+	struct sg_table *sgt = sgt_plain_read(shmem->sgt);
 
-	dma_unmap_sgtable(shmem->base.dev->dev, shmem->sgt, DMA_BIDIRECTIONAL, 0);
-	if (shmem->sgt)
-		sg_free_table(shmem->sgt);
-	sgt_quarantine_free(shmem->sgt);
-	shmem->sgt = NULL;
+	dma_resv_assert_held(shmem->base.resv);
+	dma_unmap_sgtable(shmem->base.dev->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	if (sgt)
+		sg_free_table(sgt);
+	sgt_quarantine_free(sgt);
+	sgt_plain_write(shmem->sgt, NULL);
 }
 
 int drm_gem_shmem_pin_locked(struct drm_gem_shmem_object *shmem)
@@ -227,20 +229,21 @@ bool drm_gem_shmem_is_purgeable(struct drm_gem_shmem_object *shmem)
 {
 	dma_resv_assert_held(shmem->base.resv);
 	/* Exported: its pages are pinned while an importer maps them (map_attachment). */
-	return shmem->madv > 0 && !sgt_atomic_load(&shmem->pages_pin_count) && shmem->sgt &&
-	       !drm_gem_is_imported(&shmem->base);
+	return shmem->madv > 0 && !sgt_atomic_load(&shmem->pages_pin_count) &&
+	       sgt_plain_read(shmem->sgt) && !drm_gem_is_imported(&shmem->base);
 }
 
 void drm_gem_shmem_purge_locked(struct drm_gem_shmem_object *shmem)
 {
 	struct drm_gem_object *obj = &shmem->base;
+	struct sg_table *sgt = sgt_plain_read(shmem->sgt);
 
 	dma_resv_assert_held(obj->resv);
 	/* drm_WARN_ON(!drm_gem_shmem_is_purgeable()): the callers check it first. */
-	dma_unmap_sgtable(obj->dev->dev, shmem->sgt, DMA_BIDIRECTIONAL, 0);
-	sg_free_table(shmem->sgt);
-	sgt_quarantine_free(shmem->sgt);
-	shmem->sgt = NULL;
+	dma_unmap_sgtable(obj->dev->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	sg_free_table(sgt);
+	sgt_quarantine_free(sgt);
+	sgt_plain_write(shmem->sgt, NULL);
 	drm_gem_shmem_put_pages_locked(shmem);
 	shmem->madv = -1;
 }
@@ -288,7 +291,7 @@ int drm_gem_shmem_init_imported(struct drm_device *dev, struct drm_gem_shmem_obj
 		free(attach);
 		return ret;
 	}
-	shmem->sgt = attach->sgt;
+	sgt_plain_write(shmem->sgt, attach->sgt);
 	shmem->base.import_attach = attach;
 	return 0;
 }
@@ -319,10 +322,10 @@ void drm_gem_shmem_release(struct drm_gem_shmem_object *shmem)
 	struct drm_gem_object *obj = &shmem->base;
 
 	if (drm_gem_is_imported(obj)) {
-		drm_prime_gem_destroy(obj, shmem->sgt);
+		drm_prime_gem_destroy(obj, sgt_plain_read(shmem->sgt));
 	} else {
 		guard(dma_resv)(obj->resv);
-		if (shmem->sgt)
+		if (sgt_plain_read(shmem->sgt))
 			__drm_gem_shmem_free_sgt_locked(shmem);
 		if (shmem->pages)
 			drm_gem_shmem_put_pages_locked(shmem);

@@ -217,6 +217,8 @@ void sgtable_object_free(struct sgtable_object *obj)
 
 	debug_check_no_locks_freed(obj, obj->ops->obj_size);
 	sgt_sched_point(SGT_SP_FREE, obj);
+	/* The free's step writes the whole object: any access to it depends on it. */
+	sgt_fp_note_range(obj, obj->ops->obj_size, SGT_FP_WRITE);
 	sgt_tsan_oracle_begin();	/* see sgtable_object_report_dead() */
 	snprintf(obj->freed_by, sizeof(obj->freed_by), "%s", sgt_current()->name);
 	obj->freed_ns = sgt_now_ns();

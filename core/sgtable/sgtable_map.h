@@ -6,6 +6,7 @@
 #ifndef SGTABLE_SGTABLE_MAP_H
 #define SGTABLE_SGTABLE_MAP_H
 
+#include <check/atomic.h>
 #include <sgtable/strategy.h>
 
 /* Invariant: obj is valid and obj->shmem.sgt was created for this map. */
@@ -30,13 +31,15 @@ struct sg_table *sgtable_map_deref_dead(struct sgtable_map *map);
  * Rust's `(*obj.as_raw_shmem()).sgt`: it was written under resv before the
  * Devres holding this map was published (release/acquire), and is only
  * rewritten when the map is dropped, which unbind does after every bound
- * scope has left.  Inline, as everything on the fast path.
+ * scope has left -- or by the shrinker's purge under resv (H11), which is
+ * why the read is noted (check/atomic.h).  Inline, as everything on the
+ * fast path.
  */
 static inline struct sg_table *sgtable_map_deref(struct sgtable_map *map)
 {
 	if (unlikely(!sgtable_object_alive(map->obj)))
 		return sgtable_map_deref_dead(map);	/* a tail call: no frame here */
-	return map->obj->shmem.sgt;
+	return sgt_plain_read(map->obj->shmem.sgt);
 }
 
 /*

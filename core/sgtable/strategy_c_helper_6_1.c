@@ -20,6 +20,8 @@
  */
 #include <stdlib.h>
 
+#include <check/atomic.h>
+
 #include <sgtable/strategy.h>
 
 static struct sg_table *helper_get_pages_sgt(struct drm_gem_shmem_object *shmem)
@@ -30,8 +32,8 @@ static struct sg_table *helper_get_pages_sgt(struct drm_gem_shmem_object *shmem)
 
 	/* Unlocked, as before the fix: the race R5 reports (TSan sees it too). */
 	sgt_sched_point(SGT_SP_LOAD, &shmem->sgt);
-	if (shmem->sgt)
-		return shmem->sgt;
+	if (sgt_plain_read(shmem->sgt))
+		return sgt_plain_read(shmem->sgt);
 	scoped_guard(dma_resv, obj->resv)	/* drm_gem_shmem_get_pages() locks */
 		ret = drm_gem_shmem_get_pages_locked(shmem);
 	if (ret)
@@ -47,7 +49,7 @@ static struct sg_table *helper_get_pages_sgt(struct drm_gem_shmem_object *shmem)
 		goto err_put_pages;
 	}
 	sgt_sched_point(SGT_SP_STORE, &shmem->sgt);
-	shmem->sgt = sgt;	/* unlocked publish: a racer's table is overwritten, leaked */
+	sgt_plain_write(shmem->sgt, sgt);	/* unlocked publish: a racer's table is overwritten, leaked */
 	return sgt;
 
 err_put_pages:

@@ -71,8 +71,8 @@ static struct devres *v12_get_sg_table(struct v12_object *o, const struct device
 			 */
 			ret = devres_new(dev, sizeof(struct sgtable_map), sgtable_map_move_init, &mi,
 					 sgtable_map_drop);
-			if (!IS_ERR(ret))
-				o->sgt_res = ret;
+			if (!IS_ERR(ret))	/* noted: the owned Deref reads it unlocked (H8) */
+				sgt_plain_write(o->sgt_res, ret);
 			else	/* frees the sgt, not its page reference: H3 */
 				__drm_gem_shmem_free_sgt_locked(shmem);
 			sgt_window_exit(&v12_populate_window);
@@ -99,7 +99,7 @@ static struct sg_table *v12_sg_table(struct sgtable_object *obj, const struct de
  */
 static struct devres *v12_owned_deref(struct sgtable_owned *owned)
 {
-	return to_v12(owned->obj)->sgt_res;
+	return sgt_plain_read(to_v12(owned->obj)->sgt_res);
 }
 
 /* owned_sg_table(): self.get_sg_table(dev)?; Ok(SGTable(self.into())) */

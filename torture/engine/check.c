@@ -208,6 +208,17 @@ static json_t *example_json(const struct torture_example *e)
 			 "replay", e->replay);
 }
 
+/* The names of the bits set: what some schedule of the search saw. */
+static json_t *seen_json(uint64_t seen, int n, const char *const *name)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n && a; i++)
+		if (seen >> i & 1)
+			json_array_append_new(a, json_string(name[i]));
+	return a;
+}
+
 static json_t *check_json(const struct torture_config *cfg, const struct torture_search *s,
 			  const struct torture_findings *f)
 {
@@ -235,6 +246,22 @@ static json_t *check_json(const struct torture_config *cfg, const struct torture
 			s->exhausted, "shared", (json_int_t)s->shared, "shared_found",
 			(json_int_t)s->shared_found, "shared_failed", (json_int_t)s->shared_failed,
 			"dpor", cfg->dpor, "sleep_blocked", (json_int_t)s->sleep_blocked));
+	/* What an exhausted search covered; DPOR's passes and the bound the last one had. */
+	if (doc && s->exhausted && cfg->nr_shards <= 1) {
+		char covered[400];
+
+		json_object_set_new(doc, "covers", json_string(torture_check_covered(cfg, s,
+					covered, sizeof(covered))));
+	}
+	if (doc)
+		json_object_update_new(doc, json_pack("{s:o,s:o}", "violations_seen",
+				       seen_json(f->violations_seen, SGT_V_NR, sgt_violation_name),
+				       "outcomes_seen", seen_json(f->outcomes_seen,
+				       cfg->subject->nr_outcomes, cfg->subject->outcome_name)));
+	if (doc && cfg->dpor)
+		json_object_update_new(doc, json_pack("{s:i,s:i,s:b,s:I}", "passes", s->passes,
+				       "last_bound", s->bound, "pruned", s->pruned,
+				       "last_pass_schedules", (json_int_t)s->last_pass));
 	return doc;
 }
 
@@ -250,18 +277,47 @@ static bool run_item(struct torture_config *cfg, struct torture_result *res,
 	return *hit || torture_result_failed(cfg, res);
 }
 
+static int check_threads(const struct torture_config *cfg)
+{
+	int threads = 0;
+
+	for (int r = 0; r < cfg->subject->nr_roles; r++)
+		threads += cfg->threads[r];
+	return threads;
+}
+
 const char *torture_check_bound(const struct torture_config *cfg, char *buf, size_t len)
 {
 	if (cfg->dpor && cfg->preemptions < 0)
-		snprintf(buf, len, "every interleaving up to the dependence footprints see (DPOR, "
-			 "experimental: plain accesses unseen, so clean is not a proof), no "
-			 "preemption bound");
+		snprintf(buf, len, "DPOR (experimental), one schedule per class of equivalent "
+			 "interleavings, in passes of a growing preemption bound until the bound "
+			 "prunes nothing");
 	else if (cfg->dpor)
-		snprintf(buf, len, "DPOR within %d preemption%s (experimental; pruned: not a proof)",
-			 cfg->preemptions, cfg->preemptions == 1 ? "" : "s");
+		snprintf(buf, len, "DPOR in passes of a growing preemption bound up to %d",
+			 cfg->preemptions);
 	else
 		snprintf(buf, len, "every schedule with at most %d preemption%s", cfg->preemptions,
 			 cfg->preemptions == 1 ? "" : "s");
+	return buf;
+}
+
+const char *torture_check_covered(const struct torture_config *cfg,
+				  const struct torture_search *s, char *buf, size_t len)
+{
+	char what[160];
+
+	if (cfg->dpor && !s->pruned)
+		snprintf(what, sizeof(what), "every class of interleavings DPOR tells apart (%d "
+			 "pass%s: at bound %d nothing was pruned; experimental, not a proof: "
+			 "docs/design.md)", s->passes, s->passes == 1 ? "" : "es", s->bound);
+	else if (cfg->dpor)
+		snprintf(what, sizeof(what), "DPOR within %d preemption%s (bounded: it may skip "
+			 "schedules within the bound)", s->bound, s->bound == 1 ? "" : "s");
+	else
+		torture_check_bound(cfg, what, sizeof(what));
+	snprintf(buf, len, "%s of %d threads x %lu operations, with the data choices of seed "
+		 "%llu, under sequential consistency", what, check_threads(cfg), cfg->ops,
+		 (unsigned long long)cfg->seed);
 	return buf;
 }
 
@@ -279,17 +335,17 @@ static const char *bound_state(const struct torture_config *cfg, const struct to
 static void print_summary(const struct torture_config *cfg, const struct torture_search *s,
 			  const struct torture_findings *f, bool clean)
 {
-	char part[160];
 	const char *name = cfg->subject->variant_name(cfg->variants[0]);
 	const char *what = torture_expect_label(cfg);
-
-	char bound[160];
+	char part[160], bound[160], covered[400];
 
 	printf("check %s: %ld schedules in %.2f s (%.0f schedules/min), %s: %s",
 	       cfg->scenario, s->schedules, s->secs, s->schedules / s->secs * 60,
 	       torture_check_bound(cfg, bound, sizeof(bound)), bound_state(cfg, s, part, sizeof(part)));
 	if (cfg->dpor)
-		printf(" (%lu ended where every runnable thread slept)", s->sleep_blocked);
+		printf(" (%d pass%s, the last at bound %d: %ld schedules, %lu ended where every "
+		       "runnable thread slept)", s->passes, s->passes == 1 ? "" : "es", s->bound,
+		       s->last_pass, s->sleep_blocked);
 	if (!s->exhausted)
 		printf(" (%zu schedules left, %lu cut short%s)", s->left, s->cut,
 		       f->found && !clean ? "; stopped at the first counterexample" : "");
@@ -297,11 +353,14 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	       "decisions\n", f->found, sgt_oracle_name(cfg->stop_on), f->failed, s->longest);
 	print_example("first counterexample", &f->found_first);
 	print_example("first failure on another oracle", &f->other_first);
-	if (cfg->dpor && f->found)
-		printf("(DPOR explores depth-first: the first counterexample found, not necessarily "
-		       "the one with the fewest preemptions; without --dpor it is)\n");
+	if (cfg->dpor && f->found_first.schedule >= 0 && s->bound > 0)
+		printf("(found in the pass bounded at %d preemptions; the passes below it found "
+		       "none, though a bounded pass may skip schedules within its bound)\n", s->bound);
+	torture_check_covered(cfg, s, covered, sizeof(covered));
 	if (!clean) {
 		printf("verdict: %s is %s: %s\n", name, what, f->found ? "FOUND" : "NOT FOUND");
+		if (!f->found && s->exhausted && cfg->nr_shards <= 1)
+			printf("searched: %s\n", covered);
 		return;
 	}
 	if (f->failed)
@@ -311,11 +370,8 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	else if (cfg->nr_shards > 1)
 		printf("verdict: %s is %s: clean on every oracle in part %d/%d of the bound only\n",
 		       name, what, cfg->shard, cfg->nr_shards);
-	else if (cfg->dpor)
-		printf("verdict: %s is %s: clean on every oracle in every class DPOR explored "
-		       "(experimental: it cannot see plain accesses; not a proof)\n", name, what);
 	else
-		printf("verdict: %s is %s: clean on every oracle, bound exhausted\n", name, what);
+		printf("verdict: %s is %s: clean on every oracle: %s\n", name, what, covered);
 }
 
 static void free_queue(struct queue *q)
@@ -339,6 +395,10 @@ static void account(struct torture_config *cfg, struct torture_result *res,
 	s->longest = trace->n > s->longest ? trace->n : s->longest;
 	/* A schedule cut short (the step cap, no room for its decisions) is not whole. */
 	s->cut += trace->overflow || res->sched_steps >= cfg->sched_steps;
+	for (int v = 0; v < SGT_V_NR; v++)
+		f->violations_seen |= (uint64_t)(atomic_load(&res->violations[v]) > 0) << v;
+	for (int o = 0; o < cfg->subject->nr_outcomes; o++)
+		f->outcomes_seen |= (uint64_t)(atomic_load(&res->outcomes[o]) > 0) << o;
 	if (failed)
 		note_failure(cfg, res, s->schedules, it, hit, f);
 }
@@ -382,25 +442,20 @@ static int trace_preemptions(const struct sched_ctl_trace *t)
 	return n;
 }
 
-/*
- * DPOR (check/dpor.h): each execution's decisions and footprints choose the
- * next; the search is exhausted when no backtrack point is left.
- */
-static void search_dpor(struct torture_config *cfg, struct torture_result *res,
-			struct sched_ctl_trace *trace, enum torture_check_stop stop,
-			struct torture_search *s, struct torture_findings *f)
+/* One DPOR pass within bound (< 0: none): true when it stopped at a finding. */
+static bool dpor_pass(struct torture_config *cfg, struct torture_result *res,
+		      struct sched_ctl_trace *trace, enum torture_check_stop stop, int threads,
+		      int bound, struct torture_search *s, struct torture_findings *f)
 {
 	const struct sched_ctl_sleeper *sleepers;
 	const uint32_t *prefix;
-	long limit = (long)cfg->budget;
-	bool more = true;
+	long limit = (long)cfg->budget, start = s->schedules;
+	bool more = true, stopped = false;
 	struct dpor d;
-	int threads = 0, nr_sleepers;
+	int nr_sleepers;
 	size_t len;
 
-	for (int r = 0; r < cfg->subject->nr_roles; r++)
-		threads += cfg->threads[r];
-	dpor_init(&d, threads, cfg->preemptions);
+	dpor_init(&d, threads, bound);
 	while (s->schedules < limit && !torture_interrupted() &&
 	       (more = dpor_next(&d, &prefix, &len, &sleepers, &nr_sleepers))) {
 		struct item it = { .prefix = (uint32_t *)prefix, .len = len };
@@ -412,17 +467,46 @@ static void search_dpor(struct torture_config *cfg, struct torture_result *res,
 		it.preemptions = trace_preemptions(trace);
 		account(cfg, res, trace, &it, failed, hit, false, s, f);
 		dpor_record(&d, trace);
-		if ((hit && stop == TORTURE_STOP_FOUND) || (failed && stop == TORTURE_STOP_FAILED))
+		stopped = (hit && stop == TORTURE_STOP_FOUND) || (failed && stop == TORTURE_STOP_FAILED);
+		if (stopped)
 			break;
 	}
-	if (more && s->schedules >= limit)
+	if (more && !stopped && s->schedules >= limit)
 		more = dpor_next(&d, &prefix, &len, &sleepers, &nr_sleepers);
 	s->left = more;		/* DPOR knows only whether one more is left */
 	s->sleep_blocked = d.sleep_blocked;
 	s->exhausted = !more && !d.cut && !s->cut && !torture_interrupted();
+	s->pruned = d.pruned;
+	s->bound = bound;
+	s->passes++;
+	s->last_pass = s->schedules - start;
 	cfg->sched_sleepers = NULL;
 	cfg->nr_sched_sleepers = 0;
 	dpor_free(&d);
+	return stopped;
+}
+
+/*
+ * DPOR (check/dpor.h) in passes of a growing preemption bound, 0, 1, 2 ...,
+ * as iterative context bounding does: a counterexample comes from the
+ * lowest bound that finds one.  Without --preemptions the passes go on
+ * until one is not pruned by its bound: that pass explored every class of
+ * interleavings, and its verdict is the unbounded one.
+ */
+static void search_dpor(struct torture_config *cfg, struct torture_result *res,
+			struct sched_ctl_trace *trace, enum torture_check_stop stop,
+			struct torture_search *s, struct torture_findings *f)
+{
+	int threads = check_threads(cfg), max = cfg->preemptions;
+
+	torture_zygote_start(cfg, res);
+	for (int bound = 0;; bound++) {
+		if (dpor_pass(cfg, res, trace, stop, threads, bound, s, f))
+			break;
+		if (!s->exhausted || !s->pruned || bound == max)
+			break;
+	}
+	torture_zygote_stop();
 }
 
 void torture_findings_free(struct torture_findings *f)
@@ -467,12 +551,9 @@ static int check_main(struct torture_config *cfg)
 	struct torture_findings f;
 	struct torture_search s;
 	bool clean = torture_expects_clean(cfg);
-	int threads = 0;
-	json_t *doc;
-
-	for (int r = 0; r < cfg->subject->nr_roles; r++)
-		threads += cfg->threads[r];
+	int threads = check_threads(cfg);
 	char bound[160];
+	json_t *doc;
 
 	printf("check %s: %s on %s, %d threads x %lu operations, %s, until %s (any oracle "
 	       "counts)\n", cfg->scenario, cfg->subject->variant_name(cfg->variants[0]),
@@ -510,10 +591,7 @@ void torture_check_defaults(struct torture_config *cfg)
 
 void torture_check_options(struct torture_config *cfg)
 {
-	int threads = 0;
-
-	for (int r = 0; r < cfg->subject->nr_roles; r++)
-		threads += cfg->threads[r];
+	int threads = check_threads(cfg);
 	if (cfg->preemptions < 0 && !cfg->dpor)
 		cfg->preemptions = cfg->check_preemptions ? cfg->check_preemptions : 2;
 	if (!cfg->dpor)

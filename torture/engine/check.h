@@ -22,6 +22,8 @@ struct torture_example {
 struct torture_findings {
 	struct torture_example found_first, other_first;
 	unsigned long failed, found;
+	/* Bit i: some schedule saw violation i, outcome i (the soundness cross-checks compare them). */
+	uint64_t violations_seen, outcomes_seen;
 };
 
 /* What a search did: the counts the summary and the JSON print. */
@@ -33,6 +35,10 @@ struct torture_search {
 	size_t longest, left;		/* decisions of the longest; schedules still queued */
 	bool exhausted;			/* this search's whole tree, or with --shard its part */
 	unsigned long sleep_blocked;	/* DPOR: executions that ran on with every thread asleep */
+	/* DPOR: passes run, the last one's bound, its executions, whether the bound bit. */
+	int passes, bound;
+	long last_pass;
+	bool pruned;
 	double secs;
 };
 
@@ -58,7 +64,13 @@ void torture_findings_free(struct torture_findings *f);
 void torture_check_defaults(struct torture_config *cfg);
 /* After the options: the bound (none with DPOR), and what DPOR refuses (exit 2). */
 void torture_check_options(struct torture_config *cfg);
-/* "every interleaving (DPOR: one per class), no preemption bound", and the like. */
+/* What a search will cover: "every schedule with at most 2 preemptions", and the like. */
 const char *torture_check_bound(const struct torture_config *cfg, char *buf, size_t len);
+/*
+ * What an exhausted search covered: the interleavings (a bound, or every
+ * one), the configuration, the data choices and the memory model.
+ */
+const char *torture_check_covered(const struct torture_config *cfg,
+				  const struct torture_search *s, char *buf, size_t len);
 
 #endif /* SGT_TORTURE_CHECK_H */

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE	/* sigabbrev_np */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,9 +112,188 @@ static void note_crash(struct torture_result *res, int status)
 	res->finished = false;
 }
 
+/*
+ * The fork server.  A search compares what steps of different executions
+ * touched, by address (check/footprint.h): DPOR's sleep sets carry a step
+ * from one execution into the next.  A child forked from the searching
+ * process starts from that process's heap, which grows as the search
+ * records, so the same schedule would allocate at other addresses.  So a
+ * search forks one server first, and the server forks every execution's
+ * child from the same memory: the same schedule, the same addresses.  The
+ * server allocates nothing once started: it reads a request (the schedule
+ * in shared memory), forks, says the child's pid, waits, says its status.
+ * The searching process keeps the watchdog and everything after the run.
+ */
+struct zygote_request {
+	int variant, model;
+	struct torture_result *res;
+	size_t nr_replay;
+	int nr_sleepers;
+	struct sched_ctl_sleeper sleepers[SCHED_CTL_MAX_THREADS];
+	uint32_t replay[];
+};
+
+#define ZYGOTE_REPLAY_CAP	(1u << 16)
+
+static struct {
+	pid_t pid;			/* 0: no server */
+	int req, resp;			/* pipes' ends: requests out, pids and statuses in */
+	struct zygote_request *shared;
+	struct torture_result *res;	/* the result mapping it was started with */
+} zygote;
+
+static bool full_io(bool wr, int fd, void *buf, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = wr ? write(fd, (char *)buf + done, len - done)
+			       : read(fd, (char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
+static __attribute__((noreturn)) void zygote_serve(struct torture_config *cfg, int req, int resp)
+{
+	struct zygote_request *rq = zygote.shared;
+	char go;
+
+	while (full_io(false, req, &go, 1)) {
+		int status = 0;
+		pid_t pid, r;
+
+		cfg->sched_replay = rq->replay;
+		cfg->nr_sched_replay = rq->nr_replay;
+		cfg->sched_sleepers = rq->nr_sleepers ? rq->sleepers : NULL;
+		cfg->nr_sched_sleepers = rq->nr_sleepers;
+		pid = fork();
+		if (pid == 0) {
+			close(req);
+			close(resp);
+			child(cfg, rq->variant, rq->model, rq->res);
+		}
+		if (!full_io(true, resp, &pid, sizeof(pid)))
+			break;
+		while (pid > 0 && (r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (!full_io(true, resp, &status, sizeof(status)))
+			break;
+	}
+	_exit(0);	/* the searching process closed its end, or died */
+}
+
+bool torture_zygote_start(struct torture_config *cfg, struct torture_result *res)
+{
+	size_t bytes = sizeof(*zygote.shared) + ZYGOTE_REPLAY_CAP * sizeof(uint32_t);
+	int req[2], resp[2];
+
+	if (cfg->no_fork || zygote.pid)
+		return false;
+	zygote.shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			     -1, 0);
+	if (zygote.shared == MAP_FAILED || pipe(req) || pipe(resp)) {
+		perror("sgtorture: fork server");
+		exit(1);
+	}
+	fflush(NULL);
+	zygote.pid = fork();
+	if (zygote.pid < 0) {
+		perror("sgtorture: fork server");
+		exit(1);
+	}
+	if (zygote.pid == 0) {
+		close(req[1]);
+		close(resp[0]);
+		zygote_serve(cfg, req[0], resp[1]);
+	}
+	close(req[0]);
+	close(resp[1]);
+	zygote.req = req[1];
+	zygote.resp = resp[0];
+	zygote.res = res;
+	return true;
+}
+
+void torture_zygote_stop(void)
+{
+	if (!zygote.pid)
+		return;
+	close(zygote.req);
+	close(zygote.resp);
+	waitpid(zygote.pid, NULL, 0);
+	munmap(zygote.shared, sizeof(*zygote.shared) + ZYGOTE_REPLAY_CAP * sizeof(uint32_t));
+	zygote.pid = 0;
+}
+
+/* Through the server: its child's pid, or -1 (the server is gone: a bug, said). */
+static pid_t zygote_fork(const struct torture_config *cfg, int variant, int model,
+			 struct torture_result *res)
+{
+	struct zygote_request *rq = zygote.shared;
+	pid_t pid;
+
+	rq->variant = variant;
+	rq->model = model;
+	rq->res = res;
+	rq->nr_replay = cfg->nr_sched_replay;
+	memcpy(rq->replay, cfg->sched_replay, cfg->nr_sched_replay * sizeof(*rq->replay));
+	rq->nr_sleepers = cfg->nr_sched_sleepers;
+	if (cfg->nr_sched_sleepers)
+		memcpy(rq->sleepers, cfg->sched_sleepers,
+		       (size_t)cfg->nr_sched_sleepers * sizeof(*rq->sleepers));
+	if (!full_io(true, zygote.req, &(char){ 'r' }, 1) ||
+	    !full_io(false, zygote.resp, &pid, sizeof(pid)) || pid < 0) {
+		fprintf(stderr, "sgtorture: the fork server did not fork a run\n");
+		return -1;
+	}
+	return pid;
+}
+
+static bool zygote_serves(const struct torture_config *cfg, const struct torture_result *res)
+{
+	return zygote.pid && res == zygote.res && cfg->nr_sched_replay <= ZYGOTE_REPLAY_CAP &&
+	       cfg->nr_sched_sleepers <= SCHED_CTL_MAX_THREADS;
+}
+
+/* wait_child() for the server's child: its status comes down the pipe. */
+static int wait_zygote_child(const struct torture_config *cfg, pid_t pid, uint64_t start,
+			     struct torture_result *res)
+{
+	uint64_t limit = (uint64_t)((cfg->duration + 2.0 * cfg->watchdog + 60.0) * 1e9);
+	struct pollfd pfd = { .fd = zygote.resp, .events = POLLIN };
+	int status = 0;
+
+	for (;;) {
+		/* Short at first: a controlled schedule often ends in a few ms. */
+		int ms = sgt_now_ns() - start < 100000000ull ? 1 : 20;
+
+		if (poll(&pfd, 1, ms) > 0)
+			break;
+		if (sgt_now_ns() - start > limit) {
+			fprintf(stderr, "sgtorture: watchdog: the run of %s/%s did not end within "
+				"%.0f s; killed it\n", res->variant, res->model, limit / 1e9);
+			kill(pid, SIGKILL);
+			full_io(false, zygote.resp, &status, sizeof(status));
+			snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog-killed");
+			res->exit_code = 3;
+			res->finished = true;	/* what it counted stands; the hang is the verdict */
+			return status;
+		}
+		torture_check_tsan_frame(cfg, res);
+	}
+	if (!full_io(false, zygote.resp, &status, sizeof(status)))
+		status = SIGKILL;	/* the server died: say the run crashed */
+	return status;
+}
+
 void torture_run_forked(const struct torture_config *cfg, int variant, int model,
 			struct torture_result *res)
 {
+	bool served = zygote_serves(cfg, res);
 	uint64_t start;
 	int status;
 	pid_t pid;
@@ -125,7 +305,7 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 	}
 	fflush(NULL);
 	start = sgt_now_ns();
-	pid = fork();
+	pid = served ? zygote_fork(cfg, variant, model, res) : fork();
 	if (pid == 0)
 		child(cfg, variant, model, res);
 	if (pid < 0) {
@@ -135,7 +315,8 @@ void torture_run_forked(const struct torture_config *cfg, int variant, int model
 		return;
 	}
 	running_child = pid;
-	status = wait_child(cfg, pid, start, res);
+	status = served ? wait_zygote_child(cfg, pid, start, res)
+			: wait_child(cfg, pid, start, res);
 	running_child = 0;
 	/* A short run (a controlled schedule) may end before the parent looked. */
 	torture_check_tsan_frame(cfg, res);

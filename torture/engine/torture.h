@@ -245,6 +245,13 @@ void torture_oracles_started(uint64_t start_ns);
 /* Fork a child that runs one (variant, model); wait for it, with a watchdog. */
 void torture_run_forked(const struct torture_config *cfg, int variant, int model,
 			struct torture_result *res);
+/*
+ * A fork server for a search: every later torture_run_forked() with this res
+ * forks from one process started here, so the same schedule allocates the
+ * same addresses (DPOR compares steps' footprints across executions).
+ */
+bool torture_zygote_start(struct torture_config *cfg, struct torture_result *res);
+void torture_zygote_stop(void);
 /* Room for a controlled run's decisions, shared with the child (check, explore's shrink). */
 struct sched_ctl_trace *torture_trace_map(void);
 void torture_trace_unmap(struct sched_ctl_trace *t);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <check/atomic.h>
 #include <check/sched_ctl.h>
 #include <kernel/dma_map.h>
 #include <check/wait.h>
@@ -122,11 +123,17 @@ static void use_table(struct sg_table *sgt, struct torture_thread *t)
 	unsigned int nents;
 
 	sgt_window_enter(&access_window);
+	/* Noted (check/atomic.h): a purge may free each of them under us. */
+	sgt_fp_read(sgt);
 	sgl = sgt->sgl;
 	nents = sgl ? sgt->nents : 0;
+	sgt_fp_read(sgl);
 	for (unsigned int e = 0; e < nents; e++) {
-		unsigned char *p = sgl[e].page->vaddr;
+		unsigned char *p;
 
+		sgt_fp_read(sgl[e].page);
+		p = sgl[e].page->vaddr;
+		sgt_fp_write(p);
 		p[t->idx % PAGE_SIZE] = mark;
 		(void)*(volatile unsigned char *)&p[PAGE_SIZE - 1];
 	}

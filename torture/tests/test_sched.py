@@ -495,10 +495,10 @@ def test_tsan_quiet():
 
 
 def test_dpor():
-    """check --dpor (experimental): finds H7 on its port and the schedule replays; on the
-    clean port with one operation a thread it exhausts every class in fewer executions
-    than plain enumeration runs at two preemptions, and its clean verdict says it is not
-    a proof; it refuses --shard."""
+    """check --dpor (experimental): finds H7 on its port in its pass of the lowest bound,
+    and the schedule replays; on a configuration it exhausts (fixed, H2's: one thread) its
+    clean verdict says what it covered and that it is not a proof; the JSON names what
+    the executions saw; it refuses --shard."""
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, doc = run_check(["H7", "--dpor"], tmp)
         first = doc and doc["first_found"]
@@ -507,15 +507,35 @@ def test_dpor():
         rc, out, rdoc = run_json([SGTORTURE, "replay", first["file"], "--sched-dir", tmp], tmp)
         if "use-after-free" not in rdoc["runs"][0]["violations"]:
             fail(f"the DPOR counterexample's replay: {sorted(rdoc['runs'][0]['violations'])}")
-        rc, out, plain = run_check(["H7", "--strategy", CLEAN, "--ops", "1"], tmp)
-        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--ops", "1", "--dpor"], tmp)
-        if rc != 0 or not doc["exhausted"] or doc["failed"] or \
-                doc["schedules"] >= plain["schedules"] or "not a proof" not in out:
-            fail(f"--dpor on the clean port: exit {rc}, {doc['schedules']} executions against "
-                 f"{plain['schedules']} plain:\n{out[-1500:]}")
+        if first["preemptions"] > doc["last_bound"] or doc["passes"] != doc["last_bound"] + 1:
+            fail(f"check H7 --dpor: counterexample at {first['preemptions']} preemptions in "
+                 f"pass {doc['passes']} (bound {doc['last_bound']})")
+        rc, out, doc = run_check(["H2", "--strategy", CLEAN, "--dpor"], tmp)
+        if rc != 0 or not doc or not doc["exhausted"] or doc["failed"] or doc["pruned"] or \
+                "not a proof" not in doc.get("covers", "") or "table" not in doc["outcomes_seen"]:
+            fail(f"--dpor on the clean port: exit {rc}, {doc}:\n{out[-1500:]}")
         rc, out, err = run([SGTORTURE, "check", "H7", "--dpor", "--shard", "1/2"])
         if rc != 2 or "--shard" not in err:
             fail(f"--dpor --shard: exit {rc}: {err}")
+
+
+def test_dpor_outcomes():
+    """On configurations plain enumeration exhausts with no bound in effect (K = 16, one
+    operation a thread, every schedule run to the end with --expect clean), DPOR exhausts
+    too, in fewer executions, and its executions see the same violations and outcomes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for sid in ("H4", "R5"):
+            base = [sid, "--ops", "1", "--expect", "clean"]
+            _, out, plain = run_check(base + ["--preemptions", "16"], tmp)
+            _, out2, dpor = run_check(base + ["--dpor"], tmp)
+            if not plain or not dpor or not plain["exhausted"] or not dpor["exhausted"]:
+                fail(f"{sid}: not both exhausted:\n{out[-600:]}\n{out2[-600:]}")
+            for key in ("violations_seen", "outcomes_seen"):
+                if sorted(plain[key]) != sorted(dpor[key]):
+                    fail(f"{sid}: {key}: plain {plain[key]}, DPOR {dpor[key]}")
+            if dpor["schedules"] >= plain["schedules"] or not plain["violations_seen"]:
+                fail(f"{sid}: DPOR {dpor['schedules']} executions, plain {plain['schedules']}, "
+                     f"violations {plain['violations_seen']}")
 
 
 # The tests of each build: the controlled schedules' oracles are the violations in
@@ -529,7 +549,7 @@ DEFAULT_TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clea
                  "freed_record": test_freed_record, "replay_refused": test_replay_refused,
                  "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
                  "expect_clean": test_expect_clean, "check_each_hazard": test_check_each_hazard,
-                 "dpor": test_dpor}
+                 "dpor": test_dpor, "dpor_outcomes": test_dpor_outcomes}
 for h in FOUND_BY_PCT:
     DEFAULT_TESTS["replay_" + h] = lambda h=h: test_replay(h)
 TSAN_TESTS = {"tsan_quiet": test_tsan_quiet}
