@@ -149,22 +149,38 @@ static size_t extend(struct dpor *d, const struct sched_ctl_trace *t)
  * index within m's thread (vc[j][thread(m)] >= idx[m]).
  */
 /*
+ * An event j of the path (j < n: node j's step) or past it (a deadlocked
+ * thread's step that never ran): its thread, its footprint, its clock.
+ */
+struct event {
+	size_t j;
+	int t;
+	const struct sgt_footprint *fp;
+	const uint32_t *c;
+};
+
+static int thread_at(const struct dpor *d, size_t m, const struct event *e)
+{
+	return m == e->j ? e->t : d->nodes[m].chosen;
+}
+
+/*
  * A race of events i and j (j's step dependent with i's, not ordered after
  * it by anything between): the schedule that runs, at node i, one of the
  * initials of v -- the events after i not ordered after it, then j -- is in
  * another class.  Unless the backtrack set has one already, add one.
  */
-static void race(struct dpor *d, size_t i, size_t j, const uint32_t *vc, const uint32_t *idx,
-		 const uint32_t *cj)
+static void race(struct dpor *d, size_t i, const struct event *e, const uint32_t *vc,
+		 const uint32_t *idx)
 {
 	struct dpor_node *n = &d->nodes[i];
 	uint64_t initials = 0;
 
-	for (size_t m = i + 1; m <= j; m++) {
-		const uint32_t *cm = m == j ? cj : &vc[m * DPOR_MAX_THREADS];
+	for (size_t m = i + 1; m <= e->j; m++) {
+		const uint32_t *cm = m == e->j ? e->c : &vc[m * DPOR_MAX_THREADS];
 		bool first = true;
 
-		if (m < j && cm[n->chosen] >= idx[i])
+		if (m < e->j && cm[n->chosen] >= idx[i])
 			continue;		/* ordered after i: not in v */
 		/* Initial: no earlier event of v happens before it (its own thread's included). */
 		for (size_t k = i + 1; k < m && first; k++) {
@@ -173,7 +189,7 @@ static void race(struct dpor *d, size_t i, size_t j, const uint32_t *vc, const u
 			first = !(k_in_v && cm[d->nodes[k].chosen] >= idx[k]);
 		}
 		if (first)
-			initials |= BIT(d->nodes[m].chosen);
+			initials |= BIT(thread_at(d, m, e));
 	}
 	if (initials & (n->backtrack | n->done))
 		return;
@@ -194,31 +210,46 @@ static void race(struct dpor *d, size_t i, size_t j, const uint32_t *vc, const u
 }
 
 /*
- * j's thread could not run at k (blocked there, or j takes the lock k lets
- * go of): that race is not reversible, though k does happen before j.  The one to
- * reverse is further back, the nearest step dependent with j where j's
- * thread could run (the lock's acquisition), ordered before j by nothing
- * but k.
+ * j takes the lock k lets go of: that race is not reversible (j could not
+ * run before k), though k does happen before j.  The one to reverse is
+ * further back: the nearest step dependent with j (the lock's previous
+ * acquisition) ordered before j by nothing but k.
  */
-static void race_before(struct dpor *d, size_t k, size_t j, const uint32_t *vc,
-			const uint32_t *idx, const uint32_t *cj)
+static void race_before(struct dpor *d, size_t k, const struct event *e, const uint32_t *vc,
+			const uint32_t *idx)
 {
-	int t = d->nodes[j].chosen;
-	const struct sgt_footprint *fj = &d->nodes[j].fp[t];
-
 	for (size_t m = k; m-- > 0;) {
 		int tm = d->nodes[m].chosen;
 
-		if (tm == t || cj[tm] >= idx[m] || !(d->nodes[m].enabled & BIT(t)) ||
-		    !d->dependent(&d->nodes[m].fp[tm], fj))
+		if (tm == e->t || e->c[tm] >= idx[m] || !d->dependent(&d->nodes[m].fp[tm], e->fp))
 			continue;
-		race(d, m, j, vc, idx, cj);
+		race(d, m, e, vc, idx);
 		return;
 	}
 }
 
+/* The races of e with the steps before it; c (e's clock) gains what happens before e. */
+static void races_of(struct dpor *d, const struct event *e, uint32_t *c, const uint32_t *vc,
+		     const uint32_t *idx)
+{
+	for (size_t k = e->j; k-- > 0;) {
+		int tk = d->nodes[k].chosen;
+
+		if (tk == e->t || c[tk] >= idx[k] || !d->dependent(&d->nodes[k].fp[tk], e->fp))
+			continue;
+		if (sgt_fp_release_acquire(&d->nodes[k].fp[tk], e->fp))
+			race_before(d, k, e, vc, idx);
+		else
+			race(d, k, e, vc, idx);
+		for (int q = 0; q < DPOR_MAX_THREADS; q++)
+			if (vc[k * DPOR_MAX_THREADS + q] > c[q])
+				c[q] = vc[k * DPOR_MAX_THREADS + q];
+	}
+}
+
 /* Vector clocks over the path's events; each race found adds to a backtrack set. */
-static void analyse(struct dpor *d, size_t n)
+static void analyse(struct dpor *d, size_t n, const struct sched_ctl_sleeper *pending,
+		    int nr_pending)
 {
 	uint32_t *vc = calloc(n ? n : 1, DPOR_MAX_THREADS * sizeof(uint32_t));
 	uint32_t *idx = calloc(n ? n : 1, sizeof(uint32_t));
@@ -231,39 +262,59 @@ static void analyse(struct dpor *d, size_t n)
 		last[t] = -1;
 	for (size_t j = 0; j < n; j++) {
 		int t = d->nodes[j].chosen;
-		const struct sgt_footprint *fj = &d->nodes[j].fp[t];
 		uint32_t *c = &vc[j * DPOR_MAX_THREADS];
+		struct event e = { .j = j, .t = t, .fp = &d->nodes[j].fp[t], .c = c };
 
 		if (last[t] >= 0)
 			memcpy(c, &vc[(size_t)last[t] * DPOR_MAX_THREADS], DPOR_MAX_THREADS * sizeof(*c));
 		idx[j] = c[t] = ++count[t];
-		for (size_t k = j; k-- > 0;) {
-			int tk = d->nodes[k].chosen;
-
-			if (tk == t || c[tk] >= idx[k] ||
-			    !d->dependent(&d->nodes[k].fp[tk], fj))
-				continue;
-			if ((d->nodes[k].enabled & BIT(t)) &&
-			    !sgt_fp_release_acquire(&d->nodes[k].fp[tk], fj))
-				race(d, k, j, vc, idx, c);
-			else
-				race_before(d, k, j, vc, idx, c);
-			for (int q = 0; q < DPOR_MAX_THREADS; q++)
-				if (vc[k * DPOR_MAX_THREADS + q] > c[q])
-					c[q] = vc[k * DPOR_MAX_THREADS + q];
-		}
+		races_of(d, &e, c, vc, idx);
 		last[t] = (long)j;
+	}
+	/* A deadlocked thread's acquisition, after everything that ran. */
+	for (int p = 0; p < nr_pending; p++) {
+		int t = pending[p].thread;
+		uint32_t c[DPOR_MAX_THREADS] = { 0 };
+		struct event e = { .j = n, .t = t, .fp = &pending[p].fp, .c = c };
+
+		if (t < 0 || t >= DPOR_MAX_THREADS)
+			continue;
+		if (last[t] >= 0)
+			memcpy(c, &vc[(size_t)last[t] * DPOR_MAX_THREADS], sizeof(c));
+		c[t] = count[t] + 1;
+		races_of(d, &e, c, vc, idx);
 	}
 	free(vc);
 	free(idx);
 }
 
+/*
+ * The deadlocked threads whose every step is on the path (a sleep-blocked
+ * execution's path stops at blocked_at): their attempts race with it.
+ */
+static int pending_within(const struct sched_ctl_trace *t, size_t n,
+			  struct sched_ctl_sleeper *out)
+{
+	int nr = 0;
+
+	for (int p = 0; p < t->nr_pending; p++) {
+		bool past = false;
+
+		for (size_t k = n; k < t->n && !past; k++)
+			past = t->d[k].chosen == t->pending[p].thread;
+		if (!past)
+			out[nr++] = t->pending[p];
+	}
+	return nr;
+}
+
 void dpor_record(struct dpor *d, const struct sched_ctl_trace *t)
 {
+	struct sched_ctl_sleeper pending[SCHED_CTL_MAX_THREADS];
 	size_t n;
 
 	d->cut |= t->overflow;
 	d->sleep_blocked += t->blocked_at < t->n;
 	n = extend(d, t);
-	analyse(d, n);
+	analyse(d, n, pending, pending_within(t, n, pending));
 }

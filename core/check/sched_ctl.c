@@ -459,8 +459,15 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 	}
 	if (c->nr_sleepers && c->nr_replay)
 		sleep_at = c->nr_replay - 1;
-	if (cfg.trace)
+	if (cfg.trace) {
 		cfg.trace->blocked_at = SIZE_MAX;
+		/*
+		 * None: a contended lock's attempt is a step of its own here (it
+		 * writes the lock's state, then blocks), so a deadlocked thread's
+		 * attempt is on the path already.
+		 */
+		cfg.trace->nr_pending = 0;
+	}
 #ifdef SGT_FOOTPRINT
 	sgt_fp_on = cfg.trace != NULL && cfg.policy == SCHED_BOUNDED;
 #endif

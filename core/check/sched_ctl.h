@@ -55,6 +55,14 @@ struct sched_ctl_decision {
 	struct sgt_footprint fp;
 };
 
+/* DPOR: a thread asleep (its step, explored already, commutes so far), and that step. */
+struct sched_ctl_sleeper {
+	int thread;
+	struct sgt_footprint fp;
+};
+
+#define SCHED_CTL_MAX_THREADS 64
+
 /* Where the decisions go (memory the caller may share with a parent process). */
 struct sched_ctl_trace {
 	size_t n, cap;			/* decisions recorded; room for cap */
@@ -65,19 +73,21 @@ struct sched_ctl_trace {
 	 * when none was.
 	 */
 	size_t blocked_at;
+	/*
+	 * An execution that ended in a deadlock: each blocked thread and the
+	 * step it could not take (its lock's acquisition).  DPOR races them
+	 * with what ran (dpor.c): a lock attempt that never completes is
+	 * still an event whose order matters.
+	 */
+	int nr_pending;
+	struct sched_ctl_sleeper pending[SCHED_CTL_MAX_THREADS];
 	struct sched_ctl_decision d[];
 };
 extern const char *const sched_policy_name[];
 
-#define SCHED_CTL_MAX_THREADS 64
 /* bounded: a choice that directs nothing (the default at that decision), for shrinking. */
 #define SCHED_CTL_ANY UINT32_MAX
 
-/* DPOR: a thread asleep (its step, explored already, commutes so far), and that step. */
-struct sched_ctl_sleeper {
-	int thread;
-	struct sgt_footprint fp;
-};
 
 struct sched_ctl_config {
 	enum sched_policy policy;
