@@ -119,7 +119,7 @@ def main():
         else:
             testcase(suite, "reported", f"{h} after", after["seconds"],
                      out=f"{after['schedules']} schedules on {after['devres_model']}, "
-                         f"exhausted, never found")
+                         f"exhausted, never found: {after.get('covers', '')}")
 
     # The fuzz targets' longer runs (scripts/nightly, SGT_NIGHTLY_FUZZ seconds each).
     fuzz = load(os.path.join(a.folder, "fuzz.json")) or {}

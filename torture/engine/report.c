@@ -277,7 +277,8 @@ static void coverage(const struct torture_config *cfg, const struct torture_sear
 		return;
 	}
 	n = snprintf(buf, len, "%s never fired, %s schedule with at most %d preemption%s "
-		     "(%ld schedules%s), %lu operations a thread, seed %llu; ",
+		     "(%ld schedules%s), %lu operations a thread, the data choices of seed %llu, "
+		     "under sequential consistency; ",
 		     sgt_oracle_name(cfg->stop_on), s->exhausted ? "every" : "NOT every",
 		     cfg->preemptions, cfg->preemptions == 1 ? "" : "s", s->schedules,
 		     s->exhausted ? ", bound exhausted" : ", stopped at --budget", cfg->ops,

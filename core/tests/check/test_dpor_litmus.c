@@ -133,10 +133,13 @@ struct outcomes {
 	size_t n;
 	uint64_t v[4096];
 	bool deadlock;
-	char path[4096][40];
+	char path[4096][40];	/* an interleaving that reaches v[i] (enumerate() only) */
 };
+/* The interleaving enumerate() is in, as thread digits: an outcome's example. */
 static char cur_path[40];
 static int cur_depth;
+/* sound_on() prints what DPOR missed: set for a verdict the ratchet did not expect. */
+static bool describing;
 
 static void add_outcome(struct outcomes *o, uint64_t v)
 {
@@ -297,6 +300,34 @@ static bool subset(const struct outcomes *a, const struct outcomes *b)
 	return !a->deadlock || b->deadlock;
 }
 
+/* For whoever reads a failure: the program and an interleaving whose outcome DPOR missed. */
+static void describe_missed(const struct program *p, const struct outcomes *all,
+			    const struct outcomes *dpor)
+{
+	static const char *const name[] = { "RD", "WR", "WRR", "LK", "UL" };
+
+	for (size_t i = 0; i < all->n; i++) {
+		bool reached = false;
+
+		for (size_t k = 0; k < dpor->n; k++)
+			reached |= dpor->v[k] == all->v[i];
+		if (reached)
+			continue;
+		for (int t = 0; t < p->nr_threads; t++) {
+			char line[128];
+			int at = snprintf(line, sizeof(line), "  T%d:", t);
+
+			for (int k = 0; k < p->len[t] && at < (int)sizeof(line) - 8; k++)
+				at += snprintf(line + at, sizeof(line) - (size_t)at, " %s %d",
+					       name[p->op[t][k].k], p->op[t][k].x);
+			print_message("%s\n", line);
+		}
+		print_message("  missed: the outcome of running threads %s, in that order\n",
+			      all->path[i]);
+		return;
+	}
+}
+
 static bool sound_on(const struct program *p, bool seeded_bug, int *executions)
 {
 	static struct outcomes all, dpor;
@@ -306,18 +337,8 @@ static bool sound_on(const struct program *p, bool seeded_bug, int *executions)
 	memset(&dpor, 0, sizeof(dpor));
 	enumerate(p, &(struct state){ .owner = { -1, -1 } }, &all);
 	n = explore(p, seeded_bug, &dpor);
-	int shown = 0;
-	for (size_t i = 0; i < all.n; i++) {
-		bool in = false;
-		for (size_t k = 0; k < dpor.n; k++) in |= dpor.v[k] == all.v[i];
-		if (!in && getenv("LITMUS_DEBUG") && !seeded_bug && shown++ < 2) {
-			static const char *kn[] = { "RD", "WR", "WRR", "LK", "UL" };
-			for (int t = 0; t < p->nr_threads; t++) { fprintf(stderr, "T%d:", t);
-				for (int k = 0; k < p->len[t]; k++) fprintf(stderr, " %s%d", kn[p->op[t][k].k], p->op[t][k].x);
-				fprintf(stderr, "\n"); }
-			fprintf(stderr, "MISSING %s (deadlock all %d dpor %d)\n", all.path[i], all.deadlock, dpor.deadlock);
-		}
-	}
+	if (describing)
+		describe_missed(p, &all, &dpor);
 	if (executions)
 		*executions = n;
 	if (same_outcomes(&all, &dpor))
@@ -438,9 +459,12 @@ static void test_random_programs(void **state)
 
 		random_program(&seed, &p);
 		expected += known;
-		if (sound_on(&p, false, &n) == known)
+		if (sound_on(&p, false, &n) == known) {
+			describing = true;
+			sound_on(&p, false, NULL);
 			fail_msg("random program %d: DPOR %s its outcomes, known_missed says "
 				 "otherwise", i, known ? "now reaches all of" : "misses some of");
+		}
 		dpor += n;
 		all++;
 	}
