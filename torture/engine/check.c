@@ -151,6 +151,27 @@ static void expand(struct queue *q, const struct item *it, const struct sched_ct
 	}
 }
 
+/*
+ * A child that crashed after the failure (a port's use after free faulting
+ * later) wrote no pending schedule; the shared trace has every decision it
+ * made, and replaying all of them runs the same execution.
+ */
+static void keep_from_trace(struct torture_config *cfg, struct torture_result *res, int until)
+{
+	const struct sched_ctl_trace *t = cfg->sched_trace;
+	uint32_t *choices;
+
+	if (!t || !t->n || t->overflow)
+		return;
+	choices = malloc(t->n * sizeof(*choices));
+	if (!choices)
+		abort();
+	for (size_t k = 0; k < t->n; k++)
+		choices[k] = (uint32_t)t->d[k].chosen;
+	torture_schedule_keep_choices(cfg, res, until, choices, t->n);
+	free(choices);
+}
+
 static void describe(struct torture_config *cfg, struct torture_result *res, long n,
 		     const struct item *it, bool hit, struct torture_example *e)
 {
@@ -174,7 +195,8 @@ static void describe(struct torture_config *cfg, struct torture_result *res, lon
 		snprintf(e->report, sizeof(e->report), "%s%s",
 			 res->tsan_reports ? "ThreadSanitizer report, " : "", res->exit_reason);
 	/* Its own file, replaying to its own oracle: the next schedule overwrites the pending one. */
-	torture_keep_schedule(cfg, res, hit ? cfg->stop_on : torture_failure_oracle(cfg, res));
+	if (!torture_keep_schedule(cfg, res, hit ? cfg->stop_on : torture_failure_oracle(cfg, res)))
+		keep_from_trace(cfg, res, hit ? cfg->stop_on : torture_failure_oracle(cfg, res));
 	snprintf(e->file, sizeof(e->file), "%s", res->sched_file[0] ? res->sched_file : "(none)");
 	torture_replay_schedule_cmd(cfg, e->file, e->replay, sizeof(e->replay));
 }

@@ -145,18 +145,28 @@ static FILE *create_unique(const struct torture_config *cfg, const struct tortur
 bool torture_schedule_keep(const struct torture_config *cfg, struct torture_result *res,
 			   int until)
 {
-	struct torture_config as_kept = *cfg;
 	struct torture_schedule s;
-	char path[sizeof(res->sched_file)];
-	const char *oracle;
 	bool ok;
-	FILE *f;
 
 	if (!res->sched_file[0] || strcmp(res->sched_file, cfg->sched_pending) ||
 	    !torture_read_schedule(cfg->sched_pending, &s)) {
 		res->sched_file[0] = 0;
 		return false;
 	}
+	ok = torture_schedule_keep_choices(cfg, res, until, s.choices, s.nr);
+	free(s.choices);
+	return ok;
+}
+
+bool torture_schedule_keep_choices(const struct torture_config *cfg, struct torture_result *res,
+				   int until, const uint32_t *choices, size_t nr)
+{
+	struct torture_config as_kept = *cfg;
+	char path[sizeof(res->sched_file)];
+	const char *oracle;
+	bool ok;
+	FILE *f;
+
 	/* Its replay stops at the oracle it is reported for, whatever the run waited for. */
 	if (until != cfg->stop_on) {
 		as_kept.stop_on = until;
@@ -165,10 +175,9 @@ bool torture_schedule_keep(const struct torture_config *cfg, struct torture_resu
 	}
 	oracle = until == SGT_ORACLE_NONE ? res->exit_reason : sgt_oracle_name(until);
 	f = create_unique(cfg, res, oracle[0] ? oracle : "failure", path, sizeof(path));
-	ok = f && write_file(f, &as_kept, res, s.choices, s.nr);
+	ok = f && write_file(f, &as_kept, res, choices, nr);
 	if (f && fclose(f))
 		ok = false;
-	free(s.choices);
 	snprintf(res->sched_file, sizeof(res->sched_file), "%s", ok ? path : "");
 	return ok;
 }

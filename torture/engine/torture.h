@@ -304,6 +304,9 @@ void torture_schedule_pending(struct torture_config *cfg);
  */
 bool torture_schedule_keep(const struct torture_config *cfg, struct torture_result *res,
 			   int until);
+/* The same from choices the caller has (a crashed child's, from the shared trace). */
+bool torture_schedule_keep_choices(const struct torture_config *cfg, struct torture_result *res,
+				   int until, const uint32_t *choices, size_t nr);
 
 /* A schedule file, read and checked line by line. */
 #define SCHEDULE_MAX_OPTIONS	64
