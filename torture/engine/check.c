@@ -376,8 +376,9 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	print_example("first counterexample", &f->found_first);
 	print_example("first failure on another oracle", &f->other_first);
 	if (cfg->dpor && f->found_first.schedule >= 0 && s->bound > 0)
-		printf("(found in the pass bounded at %d preemptions; the passes below it found "
-		       "none, though a bounded pass may skip schedules within its bound)\n", s->bound);
+		printf("(found in the pass bounded at %d preemption%s; the passes below it found "
+		       "none, though a bounded pass may skip schedules within its bound)\n", s->bound,
+		       s->bound == 1 ? "" : "s");
 	torture_check_covered(cfg, s, covered, sizeof(covered));
 	if (!clean) {
 		printf("verdict: %s is %s: %s\n", name, what, f->found ? "FOUND" : "NOT FOUND");
