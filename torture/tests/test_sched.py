@@ -520,11 +520,13 @@ def test_dpor():
 
 
 def test_dpor_outcomes():
-    """On configurations plain enumeration exhausts with no bound in effect (K = 16, one
-    operation a thread, every schedule run to the end with --expect clean), DPOR exhausts
-    too, in fewer executions, and its executions see the same violations and outcomes."""
+    """On a configuration plain enumeration exhausts with no bound in effect (H4's, K = 16,
+    one operation a thread, every schedule run to the end with --expect clean), DPOR
+    exhausts too, in fewer executions, and its executions see the same violations and
+    outcomes.  (R5's, the same by hand: 979 against 7,590 executions, docs/findings.md;
+    too slow for every commit.)"""
     with tempfile.TemporaryDirectory() as tmp:
-        for sid in ("H4", "R5"):
+        for sid in ("H4",):
             base = [sid, "--ops", "1", "--expect", "clean"]
             _, out, plain = run_check(base + ["--preemptions", "16"], tmp)
             _, out2, dpor = run_check(base + ["--dpor"], tmp)
