@@ -20,8 +20,15 @@ void sgt_quarantine_free(void *p)
 
 	if (!p)
 		return;
-	/* A free writes all it frees: a racing user's access anywhere in it depends on it. */
-	sgt_fp_note_range(p, malloc_usable_size(p), SGT_FP_WRITE);
+#ifdef SGT_FOOTPRINT
+	/*
+	 * A free writes all it frees: a racing user's access anywhere in it
+	 * depends on it.  Only while a search records footprints: a port's
+	 * double free hands us a block malloc may already have back.
+	 */
+	if (sgt_fp_on)
+		sgt_fp_note_range(p, malloc_usable_size(p), SGT_FP_WRITE);
+#endif
 	/* A raw lock: no schedule point inside the allocator's model. */
 	sgt_raw_lock(&lock);
 	oldest = ring[next];
