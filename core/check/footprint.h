@@ -95,11 +95,6 @@ static inline void sgt_fp_note_range(const void *addr, size_t len, enum sgt_fp_k
 		sgt_fp_add_range(&sgt_fp_current, addr, len, kind);
 }
 
-static inline void sgt_fp_global(void)
-{
-	if (unlikely(sgt_fp_on))
-		sgt_fp_current.global = true;
-}
 #else
 static inline void sgt_fp_note(const void *addr, enum sgt_fp_kind kind)
 {
@@ -114,9 +109,6 @@ static inline void sgt_fp_note_range(const void *addr, size_t len, enum sgt_fp_k
 	(void)kind;
 }
 
-static inline void sgt_fp_global(void)
-{
-}
 #endif
 
 #endif /* SGT_CHECK_FOOTPRINT_H */

@@ -65,6 +65,17 @@ static __attribute__((noreturn)) void child(const struct torture_config *cfg, in
 	sgt_exit_now(res->exit_code);
 }
 
+/* The run did not end in time: kill it, and the hang is the verdict. */
+static void watchdog_kill(struct torture_result *res, pid_t pid, uint64_t limit)
+{
+	fprintf(stderr, "sgtorture: watchdog: the run of %s/%s did not end within %.0f s; "
+		"killed it\n", res->variant, res->model, limit / 1e9);
+	kill(pid, SIGKILL);
+	snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog-killed");
+	res->exit_code = 3;
+	res->finished = true;	/* what it counted stands */
+}
+
 /*
  * The parent's watchdog over the child's.  The child's own watchdog cannot
  * fire when the child is stuck below it (a deadlock inside a sanitizer's
@@ -81,13 +92,8 @@ static int wait_child(const struct torture_config *cfg, pid_t pid, uint64_t star
 
 	while ((r = waitpid(pid, &status, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
 		if (sgt_now_ns() - start > limit) {
-			fprintf(stderr, "sgtorture: watchdog: the run of %s/%s did not end within "
-				"%.0f s; killed it\n", res->variant, res->model, limit / 1e9);
-			kill(pid, SIGKILL);
+			watchdog_kill(res, pid, limit);
 			waitpid(pid, &status, 0);
-			snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog-killed");
-			res->exit_code = 3;
-			res->finished = true;	/* what it counted stands; the hang is the verdict */
 			return status;
 		}
 		torture_check_tsan_frame(cfg, res);
@@ -274,13 +280,8 @@ static int wait_zygote_child(const struct torture_config *cfg, pid_t pid, uint64
 		if (poll(&pfd, 1, ms) > 0)
 			break;
 		if (sgt_now_ns() - start > limit) {
-			fprintf(stderr, "sgtorture: watchdog: the run of %s/%s did not end within "
-				"%.0f s; killed it\n", res->variant, res->model, limit / 1e9);
-			kill(pid, SIGKILL);
+			watchdog_kill(res, pid, limit);
 			full_io(false, zygote.resp, &status, sizeof(status));
-			snprintf(res->exit_reason, sizeof(res->exit_reason), "watchdog-killed");
-			res->exit_code = 3;
-			res->finished = true;	/* what it counted stands; the hang is the verdict */
 			return status;
 		}
 		torture_check_tsan_frame(cfg, res);
