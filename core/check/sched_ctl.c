@@ -118,6 +118,77 @@ static bool runnable(int i)
 	return !threads[i].done && !threads[i].blocked_on;
 }
 
+#ifdef SGT_FOOTPRINT
+/*
+ * What thread t's next step touches first: what its schedule point names (a
+ * wait's retry: see block_as()).  A free writes the object's first byte
+ * here; the freeing code notes the whole object (sgtable_object_free(), the
+ * quarantine), so that an access anywhere in it depends on the free.
+ */
+static void point_footprint(const struct ctl_thread *t, struct sgt_footprint *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	if (t->pend_global) {
+		fp->global = true;
+		return;
+	}
+	switch (t->pend_kind) {
+	case SGT_SP_LOAD:
+	case SGT_SP_RCU_LOCK:
+	case SGT_SP_RCU_UNLOCK:
+		sgt_fp_add(fp, t->pend_addr, SGT_FP_READ);
+		break;
+	case SGT_SP_LOCK:
+		sgt_fp_add(fp, t->pend_addr, SGT_FP_ACQUIRE);
+		break;
+	case SGT_SP_UNLOCK:
+		sgt_fp_add(fp, t->pend_addr, SGT_FP_RELEASE);
+		break;
+	case SGT_SP_STORE:
+	case SGT_SP_XCHG:
+	case SGT_SP_REF:
+	case SGT_SP_DEVRES:
+	case SGT_SP_GRACE_PERIOD:	/* writes what rcu_read_lock() reads */
+	case SGT_SP_FREE:
+		sgt_fp_add(fp, t->pend_addr, SGT_FP_WRITE);
+		break;
+	default:			/* a window's edge, a yield: nothing shared */
+		break;
+	}
+}
+#endif
+
+/* The calling thread's step begins (it was chosen): its footprint starts as its point's. */
+static void resume_step(int me)
+{
+#ifdef SGT_FOOTPRINT
+	if (sgt_fp_on)
+		point_footprint(&threads[me], &sgt_fp_current);
+#else
+	(void)me;
+#endif
+}
+
+/*
+ * Every runnable thread is asleep: DPOR's analysis of this execution ends
+ * here.  A thread blocked here still waits to retry; its retry is an event
+ * after the path, racing with the steps that blocked it (dpor.c), or the
+ * order that lets it through first is never tried.
+ */
+static void trace_blocked(struct sched_ctl_trace *t)
+{
+	t->blocked_at = nr_choices;
+	t->nr_pending = 0;
+#ifdef SGT_FOOTPRINT
+	for (int i = 0; i < cfg.nr_threads && sgt_fp_on; i++) {
+		if (threads[i].done || !threads[i].blocked_on)
+			continue;
+		t->pending[t->nr_pending].thread = i;
+		point_footprint(&threads[i], &t->pending[t->nr_pending++].fp);
+	}
+#endif
+}
+
 /* pct: distinct priorities d..d+n-1 at random; change points at random steps. */
 static void pct_init(void)
 {
@@ -174,7 +245,7 @@ static int pick_bounded(int current)
 	if (!awake && asleep) {
 		/* Every class from here was explored: run on, and say where. */
 		if (cfg.trace && cfg.trace->blocked_at == SIZE_MAX)
-			cfg.trace->blocked_at = nr_choices;
+			trace_blocked(cfg.trace);
 		for (int i = 0; i < cfg.nr_threads; i++)
 			if (runnable(i))
 				awake |= 1ull << i;
@@ -265,55 +336,6 @@ static void end_step(int me)
 	for (int q = 0; q < cfg.nr_threads; q++)
 		if ((sleep_mask & (1ull << q)) && sgt_fp_dependent(&sleep_fp[q], &sgt_fp_current))
 			sleep_mask &= ~(1ull << q);
-#else
-	(void)me;
-#endif
-}
-
-/*
- * The calling thread's step begins (it was chosen): what its schedule
- * point names is the first thing it touches (a wait's retry: see
- * block_as()).  A free writes the object's first byte here; the freeing
- * code notes the whole object (sgtable_object_free(), the quarantine), so
- * that an access anywhere in it depends on the free.
- */
-static void resume_step(int me)
-{
-#ifdef SGT_FOOTPRINT
-	const struct ctl_thread *t = &threads[me];
-
-	if (!sgt_fp_on)
-		return;
-	memset(&sgt_fp_current, 0, sizeof(sgt_fp_current));
-	if (t->pend_global) {
-		sgt_fp_current.global = true;
-		return;
-	}
-	switch (t->pend_kind) {
-	case SGT_SP_LOAD:
-	case SGT_SP_RCU_LOCK:
-	case SGT_SP_RCU_UNLOCK:
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_READ);
-		break;
-	case SGT_SP_LOCK:
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_ACQUIRE);
-		break;
-	case SGT_SP_UNLOCK:
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_RELEASE);
-		break;
-	case SGT_SP_STORE:
-	case SGT_SP_XCHG:
-	case SGT_SP_REF:
-	case SGT_SP_DEVRES:
-	case SGT_SP_GRACE_PERIOD:	/* writes what rcu_read_lock() reads */
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_WRITE);
-		break;
-	case SGT_SP_FREE:
-		sgt_fp_add(&sgt_fp_current, t->pend_addr, SGT_FP_WRITE);
-		break;
-	default:			/* a window's edge, a yield: nothing shared */
-		break;
-	}
 #else
 	(void)me;
 #endif
@@ -462,9 +484,9 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 	if (cfg.trace) {
 		cfg.trace->blocked_at = SIZE_MAX;
 		/*
-		 * None: a contended lock's attempt is a step of its own here (it
-		 * writes the lock's state, then blocks), so a deadlocked thread's
-		 * attempt is on the path already.
+		 * At a deadlock, none: a contended lock's attempt is a step of
+		 * its own here (it writes the lock's state, then blocks), so a
+		 * deadlocked thread's attempt is on the path already.
 		 */
 		cfg.trace->nr_pending = 0;
 	}

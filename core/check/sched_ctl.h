@@ -74,9 +74,10 @@ struct sched_ctl_trace {
 	 */
 	size_t blocked_at;
 	/*
-	 * An execution that ended in a deadlock: each blocked thread and the
-	 * step it could not take (its lock's acquisition).  DPOR races them
-	 * with what ran (dpor.c): a lock attempt that never completes is
+	 * Where the path DPOR analyses ends (blocked_at, else the end of a
+	 * deadlocked execution): each thread blocked there and the step it
+	 * waits to take (a lock's acquisition, a wait's retry).  DPOR races
+	 * them with what ran (dpor.c): an attempt that has not completed is
 	 * still an event whose order matters.
 	 */
 	int nr_pending;
