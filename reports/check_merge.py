@@ -4,18 +4,23 @@
 
 Usage: check_merge.py PART.json... [-o MERGED.json]
 
-Every part runs the same first schedules (`shared`) until the queue holds
-eight schedules a part, then keeps every Nth queued schedule and its subtree,
-so the whole bound is exhausted exactly when every part exhausted its share
-(`part_exhausted`).  Only this script says the whole bound was exhausted.  The first counterexample is the one with the fewest
-preemptions over the parts.  Exit 0 when the parts are one search (same
-scenario, strategy, model, bound, operations, and shards 1..N all there).
+Every part runs the same first schedules (`shared`), then keeps its share
+of what is left: with plain enumeration, every Nth queued schedule and its
+subtree; with DPOR, every Nth untried branch of the path, plus whatever the
+part's own executions add (parts may repeat a little of each other's work,
+never skip any: docs/design.md).  So the whole search is exhausted exactly
+when every part exhausted its share (`part_exhausted`); only this script
+says so, and then what the whole covers.  The first counterexample is the
+one with the fewest preemptions over the parts; what the executions saw is
+the union of the parts'.  Exit 0 when the parts are one search (same
+scenario, strategy, model, bound, operations, search, and shards 1..N all
+there).
 """
 import argparse
 import json
 import sys
 
-KEYS = ("scenario", "strategy", "devres_model", "preemptions", "ops")
+KEYS = ("scenario", "strategy", "devres_model", "preemptions", "ops", "dpor")
 
 
 def main():
@@ -48,14 +53,24 @@ def main():
         "failed": sum(p["failed"] for p in parts) - (n - 1) * first["shared_failed"],
         "seconds": max(p["seconds"] for p in parts),
         "first_found": min(found, key=lambda e: e["preemptions"]) if found else None,
+        "pruned": any(p.get("pruned", False) for p in parts),
+        "violations_seen": sorted({v for p in parts for v in p["violations_seen"]}),
+        "outcomes_seen": sorted({o for p in parts for o in p["outcomes_seen"]}),
     })
+    if merged["exhausted"]:
+        # A part whose bound pruned a race says so in its text: the whole claims no more.
+        says = next((p for p in parts if p.get("pruned")), first)
+        merged["covers"] = says["covers_when_merged"]
     text = json.dumps(merged, indent=2)
     if a.out:
         open(a.out, "w").write(text + "\n")
     print(f"check {merged['scenario']} on {merged['strategy']}/{merged['devres_model']}, "
-          f"K={merged['preemptions']}: {merged['schedules']} schedules over {n} parts, "
+          f"{'DPOR' if merged['dpor'] else 'K=' + str(merged['preemptions'])}: "
+          f"{merged['schedules']} schedules over {n} parts, "
           f"{'EXHAUSTED' if merged['exhausted'] else 'not exhausted'}; "
           f"{merged['found']} found, {merged['failed']} failed on any oracle")
+    if merged["exhausted"]:
+        print(f"covers: {merged['covers']}")
     return 0
 
 

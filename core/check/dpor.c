@@ -51,6 +51,12 @@ static int first_of(const struct dpor_node *n, uint64_t mask)
 	return __builtin_ctzll(mask);
 }
 
+/* Who is still to run at node n: in its backtrack set, not run, not asleep. */
+static uint64_t todo_at(const struct dpor_node *n)
+{
+	return n->backtrack & ~n->done & ~n->sleep & n->enabled;
+}
+
 bool dpor_next(struct dpor *d, const uint32_t **prefix, size_t *len,
 	       const struct sched_ctl_sleeper **sleepers, int *nr_sleepers)
 {
@@ -67,12 +73,22 @@ bool dpor_next(struct dpor *d, const uint32_t **prefix, size_t *len,
 	}
 	for (size_t i = d->depth; i-- > 0;) {
 		struct dpor_node *n = &d->nodes[i];
-		uint64_t todo = n->backtrack & ~n->done & ~n->sleep & n->enabled;
+		uint64_t todo = todo_at(n);
 		int p;
 
 		if (!todo)
 			continue;
 		p = first_of(n, todo);
+		/*
+		 * Another part's: done here, so that it sleeps after the ones
+		 * picked later, as in every part (the picking order of dealt
+		 * schedules is the same everywhere).
+		 */
+		if (n->elsewhere & BIT(p)) {
+			n->done |= BIT(p);
+			i++;
+			continue;
+		}
 		/* The explored siblings sleep after p, with the steps they took here. */
 		d->nr_sleepers = 0;
 		for (int q = 0; q < d->nr_threads; q++)
@@ -133,7 +149,7 @@ static size_t extend(struct dpor *d, const struct sched_ctl_trace *t)
 			node->current = dec->current;
 			node->current_runnable = dec->current_runnable;
 			node->preemptions = prev ? cost(prev, prev->chosen) : 0;
-			node->backtrack = node->done = 0;
+			node->backtrack = node->done = node->elsewhere = 0;
 		}
 		node->chosen = dec->chosen;
 		node->backtrack |= BIT(dec->chosen);
@@ -197,6 +213,8 @@ static void race(struct dpor *d, size_t i, const struct event *e, const uint32_t
 
 	if (!can)
 		can = n->enabled & ~n->done;	/* none runnable here: every one (conservative) */
+	if (!can)
+		return;			/* every one runnable here has run here */
 	while (can) {
 		int p = first_of(n, can);
 
@@ -302,4 +320,32 @@ void dpor_record(struct dpor *d, const struct sched_ctl_trace *t)
 	d->sleep_blocked += t->blocked_at < t->n;
 	n = extend(d, t);
 	analyse(d, n, t->pending, t->nr_pending);
+}
+
+size_t dpor_pending(const struct dpor *d)
+{
+	size_t nr = 0;
+
+	for (size_t i = 0; i < d->depth; i++)
+		nr += (size_t)__builtin_popcountll(todo_at(&d->nodes[i]) & ~d->nodes[i].elsewhere);
+	return nr;
+}
+
+void dpor_deal(struct dpor *d, int shard, int nr_shards)
+{
+	size_t k = 0;
+
+	for (size_t i = d->depth; i-- > 0;) {
+		struct dpor_node *n = &d->nodes[i];
+		uint64_t todo = todo_at(n) & ~n->elsewhere;
+
+		/* In the order dpor_next() will pick them: deepest node first, its first_of() first. */
+		while (todo) {
+			int p = first_of(n, todo);
+
+			todo &= ~BIT(p);
+			if ((int)(k++ % (size_t)nr_shards) != shard - 1)
+				n->elsewhere |= BIT(p);
+		}
+	}
 }

@@ -36,6 +36,7 @@ struct dpor_node {
 	bool current_runnable;
 	int preemptions;		/* before this node's step */
 	uint64_t backtrack, done, sleep;
+	uint64_t elsewhere;		/* dealt to another part (dpor_deal()) */
 	struct sgt_footprint fp[DPOR_MAX_THREADS];	/* each done or sleeping thread's step */
 };
 
@@ -68,5 +69,15 @@ bool dpor_next(struct dpor *d, const uint32_t **prefix, size_t *len,
 	       const struct sched_ctl_sleeper **sleepers, int *nr_sleepers);
 /* What the execution dpor_next() asked for did: its decisions and their steps. */
 void dpor_record(struct dpor *d, const struct sched_ctl_trace *t);
+/* Schedules the search still has to start from the current path (a part's share to deal). */
+size_t dpor_pending(const struct dpor *d);
+/*
+ * --shard I/N: every part runs the same search up to here; the pending
+ * schedules, numbered in the order every part sees them, are dealt round
+ * the parts, and each part leaves the others' to them.  What a part finds
+ * later it explores itself, so parts may repeat some of each other's work,
+ * never skip any (docs/design.md, "Sharding DPOR").
+ */
+void dpor_deal(struct dpor *d, int shard, int nr_shards);
 
 #endif /* SGT_CHECK_DPOR_H */

@@ -24,12 +24,12 @@ static enum sgt_fp_kind kind_of(const struct sgt_footprint *fp, int i)
 
 static void set_kind(struct sgt_footprint *fp, int i, enum sgt_fp_kind kind)
 {
-	uint16_t bit = (uint16_t)(1u << i);
+	uint32_t bit = 1u << i;
 
-	fp->writes = (uint16_t)((fp->writes & ~bit) | (kind == SGT_FP_WRITE ? bit : 0));
-	fp->adds = (uint16_t)((fp->adds & ~bit) | (kind == SGT_FP_ADD ? bit : 0));
-	fp->acquires = (uint16_t)((fp->acquires & ~bit) | (kind == SGT_FP_ACQUIRE ? bit : 0));
-	fp->releases = (uint16_t)((fp->releases & ~bit) | (kind == SGT_FP_RELEASE ? bit : 0));
+	fp->writes = (fp->writes & ~bit) | (kind == SGT_FP_WRITE ? bit : 0);
+	fp->adds = (fp->adds & ~bit) | (kind == SGT_FP_ADD ? bit : 0);
+	fp->acquires = (fp->acquires & ~bit) | (kind == SGT_FP_ACQUIRE ? bit : 0);
+	fp->releases = (fp->releases & ~bit) | (kind == SGT_FP_RELEASE ? bit : 0);
 }
 
 /* Two ways of touching one location in a step: a lock's kind stays, else written. */

@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <check/compiler.h>
 
-#define SGT_FP_MAX	16	/* distinct locations a step keeps; more makes it global */
+#define SGT_FP_MAX	32	/* distinct locations a step keeps; more makes it global */
 
 /*
  * How a step touched a location.  Two reads commute; so do two adds (an
@@ -53,8 +53,8 @@ enum sgt_fp_kind {
 struct sgt_footprint {
 	uint8_t n;
 	bool global;			/* dependent with every step */
-	uint16_t writes, adds;		/* bit i: a[i] was written; was only added to */
-	uint16_t acquires, releases;	/* bit i: a[i] is a lock this step took; let go */
+	uint32_t writes, adds;		/* bit i: a[i] was written; was only added to */
+	uint32_t acquires, releases;	/* bit i: a[i] is a lock this step took; let go */
 	uintptr_t a[SGT_FP_MAX];	/* where each location starts */
 	uint32_t len[SGT_FP_MAX];	/* and its bytes: 1, or an object freed whole */
 };

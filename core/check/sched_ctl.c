@@ -2,7 +2,8 @@
 /*
  * The controlled scheduler (sched_ctl.h): one turn, passed between the
  * controlled threads under ctl_lock; each thread waits on its own condition
- * variable until the turn is its own.
+ * variable until the turn is its own.  Who gets it next is the policy's
+ * (sched_policy.h, a file each).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include <check/sched_ctl.h>
+#include <check/sched_policy.h>
 #include <check/thread.h>
 #include <check/tsan.h>
 
@@ -31,7 +33,6 @@ struct ctl_thread {
 	 */
 	int read_nesting;
 	unsigned long read_unlocks;
-	int prio;			/* pct */
 	bool soft;			/* blocked only to let others run (a grace period) */
 	/*
 	 * Since it came back from blocking on last_wait/last_addr it made no
@@ -75,7 +76,7 @@ static bool active_global;
 static _Thread_local int self = -1;
 static sgt_sched_hook_t chained;
 
-static uint64_t rng, hash = 1469598103934665603ull;	/* under ctl_lock */
+static uint64_t hash = 1469598103934665603ull;	/* under ctl_lock */
 /*
  * Decisions so far: written under ctl_lock, read without it by the
  * controller (watching that it moves) and by a controlled thread at the top
@@ -84,24 +85,17 @@ static uint64_t rng, hash = 1469598103934665603ull;	/* under ctl_lock */
  */
 static _Atomic uint64_t steps;
 static _Atomic uint64_t preemptions;	/* switches away from a thread that could go on */
-static uint64_t change_points[16];	/* pct: steps at which the runner's priority drops */
-static int lowest_prio;			/* pct: a sleeper goes below everyone */
-static int nr_change_points;
 static uint32_t *choices;
 static size_t nr_choices, cap_choices, failure_choices;
 /* DPOR's sleep set (sched_ctl_config.sleepers), from decision sleep_at on. */
-static uint64_t sleep_mask;
-static struct sgt_footprint sleep_fp[SCHED_CTL_MAX_THREADS];
-static size_t sleep_at;
+static const struct sched_policy_ops *policy;
+/*
+ * The run's oracle fired (sched_ctl_freeze_trace()): the trace ends there.
+ * Relaxed: set and read by the running thread, or by a TSan report handler
+ * in it; the parent reads the trace after the child exited.
+ */
+static atomic_bool trace_frozen;
 static uint64_t failure_hash;
-
-static uint64_t next_random(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
-}
 
 static void record(uint32_t choice, enum sgt_sp_kind kind)
 {
@@ -189,30 +183,6 @@ static void trace_blocked(struct sched_ctl_trace *t)
 #endif
 }
 
-/* pct: distinct priorities d..d+n-1 at random; change points at random steps. */
-static void pct_init(void)
-{
-	int n = cfg.nr_threads;
-	int perm[SCHED_CTL_MAX_THREADS];
-
-	for (int i = 0; i < n; i++)
-		perm[i] = i;
-	for (int i = n - 1; i > 0; i--) {
-		int j = (int)(next_random() % (uint64_t)(i + 1)), t = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = t;
-	}
-	for (int i = 0; i < n; i++)
-		threads[i].prio = cfg.depth + perm[i];
-	lowest_prio = 0;
-	nr_change_points = cfg.depth > 1 ? cfg.depth - 1 : 0;
-	if (nr_change_points > 16)
-		nr_change_points = 16;
-	for (int k = 0; k < nr_change_points; k++)
-		change_points[k] = 1 + next_random() % (cfg.max_steps ? cfg.max_steps : 1);
-}
-
 /* Nobody can run: a grace period's sleep ends by itself; -1 if there is none. */
 static int pick_soft(void)
 {
@@ -224,44 +194,13 @@ static int pick_soft(void)
 	return -1;
 }
 
-/*
- * bounded: the given choices, then the current thread while it can run,
- * else the lowest; a thread asleep (DPOR) only when every runnable one is.
- */
-static int pick_bounded(int current)
-{
-	uint64_t awake = 0, asleep = nr_choices > sleep_at ? sleep_mask : 0;
-
-	if (nr_choices < cfg.nr_replay) {
-		uint32_t c = cfg.replay[nr_choices];
-
-		/* SCHED_CTL_ANY: no directive here, the default below. */
-		if (c != SCHED_CTL_ANY && c < (uint32_t)cfg.nr_threads && runnable((int)c))
-			return (int)c;
-	}
-	for (int i = 0; i < cfg.nr_threads; i++)
-		if (runnable(i) && !(asleep & (1ull << i)))
-			awake |= 1ull << i;
-	if (!awake && asleep) {
-		/* Every class from here was explored: run on, and say where. */
-		if (cfg.trace && cfg.trace->blocked_at == SIZE_MAX)
-			trace_blocked(cfg.trace);
-		for (int i = 0; i < cfg.nr_threads; i++)
-			if (runnable(i))
-				awake |= 1ull << i;
-	}
-	if (current >= 0 && (awake & (1ull << current)))
-		return current;
-	return awake ? __builtin_ctzll(awake) : -1;
-}
-
 /* bounded: what the search needs of this decision (before the choice is made). */
 static void trace_decision(int current, int chosen)
 {
 	struct sched_ctl_trace *t = cfg.trace;
 	struct sched_ctl_decision *d;
 
-	if (!t)
+	if (!t || atomic_load_explicit(&trace_frozen, memory_order_relaxed))
 		return;
 	if (t->n == t->cap) {
 		t->overflow = true;
@@ -300,21 +239,6 @@ static __attribute__((noreturn)) void diverge(int expected)
 	abort();
 }
 
-/* replay: the recorded choice, which must be runnable (or the only way on). */
-static int pick_replay(int count)
-{
-	int c = (int)cfg.replay[nr_choices];
-
-	if (c >= 0 && c < cfg.nr_threads && (count ? runnable(c) : threads[c].soft &&
-					     !threads[c].done)) {
-		threads[c].blocked_on = NULL;
-		return c;
-	}
-	if (cfg.diverged)
-		diverge(c);
-	return -1;
-}
-
 /*
  * The calling thread's step ends here: its footprint into the decision
  * that chose it, and the sleepers whose step does not commute with it wake.
@@ -325,72 +249,56 @@ static void end_step(int me)
 	struct sched_ctl_trace *t = cfg.trace;
 	size_t k;
 
-	if (!t || me < 0 || me != self || !sgt_fp_on)
+	if (!t || me < 0 || me != self || !sgt_fp_on ||
+	    atomic_load_explicit(&trace_frozen, memory_order_relaxed))
 		return;
 	k = threads[me].event_at;
 	if (k >= t->n)
 		return;
 	t->d[k].fp = sgt_fp_current;
-	if (k < sleep_at)
-		return;
-	for (int q = 0; q < cfg.nr_threads; q++)
-		if ((sleep_mask & (1ull << q)) && sgt_fp_dependent(&sleep_fp[q], &sgt_fp_current))
-			sleep_mask &= ~(1ull << q);
+	if (policy->step_end)
+		policy->step_end(me, k, &sgt_fp_current);
 #else
 	(void)me;
 #endif
 }
 
+/* What the policy sees of this decision. */
+static void view_of(struct sched_view *v)
+{
+	*v = (struct sched_view){ .nr_threads = cfg.nr_threads, .running = running,
+				  .decision = nr_choices,
+				  .steps = atomic_load_explicit(&steps, memory_order_relaxed) };
+	for (int i = 0; i < cfg.nr_threads; i++) {
+		v->runnable |= (uint64_t)runnable(i) << i;
+		v->soft |= (uint64_t)(threads[i].soft && !threads[i].done) << i;
+	}
+}
+
 /* Who runs next after current (-1: none was); -1 when no thread can. */
 static int pick(int current)
 {
-	int n = cfg.nr_threads, best = -1, count = 0;
+	struct sched_view v;
+	int best;
 
 	end_step(current);
-	if (cfg.policy == SCHED_BOUNDED) {
-		best = pick_bounded(current);
-		if (best < 0)
-			best = pick_soft();
-		if (best >= 0) {
-			trace_decision(current, best);
-			if (cfg.trace && cfg.trace->n)
-				threads[best].event_at = cfg.trace->n - 1;
-		}
-		return best;
+	view_of(&v);
+	best = policy->pick(current, &v);
+	if (best == SCHED_PICK_DIVERGED)
+		diverge((int)cfg.replay[nr_choices]);
+	if (v.all_asleep && cfg.trace && cfg.trace->blocked_at == SIZE_MAX &&
+	    !atomic_load_explicit(&trace_frozen, memory_order_relaxed))
+		trace_blocked(cfg.trace);
+	if (best < 0)
+		best = pick_soft();
+	else
+		threads[best].blocked_on = NULL;	/* a grace period's sleeper, chosen by replay */
+	if (best >= 0) {
+		trace_decision(current, best);
+		if (cfg.trace && cfg.trace->n)
+			threads[best].event_at = cfg.trace->n - 1;
 	}
-
-	for (int i = 0; i < n; i++)
-		count += runnable(i);
-	if (cfg.policy == SCHED_REPLAY && nr_choices < cfg.nr_replay &&
-	    (best = pick_replay(count)) >= 0)
-		return best;
-	if (!count)
-		return pick_soft();
-	switch (cfg.policy) {
-	case SCHED_REPLAY:
-		/* Past the recording (or a lenient replay diverged): the lowest runnable thread. */
-		for (int i = 0; i < n; i++)
-			if (runnable(i))
-				return i;
-		return -1;
-	case SCHED_PCT:
-		for (int k = 0; k < nr_change_points; k++)
-			if (atomic_load_explicit(&steps, memory_order_relaxed) == change_points[k] &&
-			    running >= 0)
-				threads[running].prio = k;	/* below every initial priority */
-		for (int i = 0; i < n; i++)
-			if (runnable(i) && (best < 0 || threads[i].prio > threads[best].prio))
-				best = i;
-		return best;
-	default: {
-		int k = (int)(next_random() % (uint64_t)count);
-
-		for (int i = 0; i < n; i++)
-			if (runnable(i) && k-- == 0)
-				return i;
-		return -1;
-	}
-	}
+	return best;
 }
 
 static void deadlock(void)
@@ -458,6 +366,20 @@ static void ctl_point(enum sgt_sp_kind kind, const void *addr)
 	ctl_leave();
 }
 
+static const struct sched_policy_ops *policy_of(enum sched_policy p)
+{
+	switch (p) {
+	case SCHED_PCT:
+		return &sched_pct_policy;
+	case SCHED_REPLAY:
+		return &sched_replay_policy;
+	case SCHED_BOUNDED:
+		return &sched_bounded_policy;
+	default:
+		return &sched_random_policy;
+	}
+}
+
 void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 {
 	cfg = *c;
@@ -470,17 +392,10 @@ void sched_ctl_init(const struct sched_ctl_config *c, sgt_sched_hook_t chain)
 	atomic_store(&preemptions, 0);
 	nr_choices = failure_choices = 0;
 	hash = 1469598103934665603ull;
-	rng = (c->seed ^ 0x9e3779b97f4a7c15ull) | 1;
-	if (cfg.policy == SCHED_PCT)
-		pct_init();
-	sleep_mask = 0;
-	sleep_at = SIZE_MAX;
-	for (int i = 0; i < c->nr_sleepers; i++) {
-		sleep_mask |= 1ull << c->sleepers[i].thread;
-		sleep_fp[c->sleepers[i].thread] = c->sleepers[i].fp;
-	}
-	if (c->nr_sleepers && c->nr_replay)
-		sleep_at = c->nr_replay - 1;
+	policy = policy_of(cfg.policy);
+	if (policy->start)
+		policy->start(&cfg);
+	atomic_store_explicit(&trace_frozen, false, memory_order_relaxed);
 	if (cfg.trace) {
 		cfg.trace->blocked_at = SIZE_MAX;
 		/*
@@ -571,17 +486,11 @@ void sched_ctl_exit(void)
 	ctl_leave();
 }
 
-/*
- * pct: a thread that blocks (a contended lock, a wait, a grace period)
- * drops below every other.  The torture's threads loop until the step
- * budget is spent; with fixed priorities the first would run alone until
- * a change point.  A plain delay keeps its priority (measured: demoting it
- * too hid H10, whose reader must keep running across the window).
- */
-static void pct_sleep(void)
+/* The calling thread blocks: its policy may mind (pct drops its priority). */
+static void policy_blocked(void)
 {
-	if (cfg.policy == SCHED_PCT)
-		threads[self].prio = --lowest_prio;
+	if (policy->blocked)
+		policy->blocked(self);
 }
 
 void sched_ctl_yield(void)
@@ -617,7 +526,7 @@ static void block_as(const char *what, const void *addr, enum sgt_sp_kind kind)
 	threads[self].pend_kind = kind;
 	threads[self].pend_addr = addr;
 	threads[self].pend_global = !addr;
-	pct_sleep();
+	policy_blocked();
 	switch_from(self, SGT_SP_BLOCK);
 	threads[self].blocked_on = NULL;
 	threads[self].rechecking = true;
@@ -694,7 +603,7 @@ void sched_ctl_synchronize_readers(const char *what)
 			threads[self].pend_addr = gp;
 			threads[self].pend_global = !gp;
 			threads[self].soft = true;
-			pct_sleep();
+			policy_blocked();
 			switch_from(self, SGT_SP_GRACE_PERIOD);
 			threads[self].blocked_on = NULL;
 			threads[self].soft = false;
@@ -730,6 +639,19 @@ const uint32_t *sched_ctl_choices(size_t *n)
 uint64_t sched_ctl_trace_hash(void)
 {
 	return hash;
+}
+
+void sched_ctl_freeze_trace(void)
+{
+#ifdef SGT_FOOTPRINT
+	struct sched_ctl_trace *t = cfg.trace;
+
+	/* No lock: a TSan report handler may call this; the others wait for their turn. */
+	if (t && self >= 0 && self == running && sgt_fp_on && threads[self].event_at < t->n &&
+	    !atomic_load_explicit(&trace_frozen, memory_order_relaxed))
+		t->d[threads[self].event_at].fp = sgt_fp_current;
+#endif
+	atomic_store_explicit(&trace_frozen, true, memory_order_relaxed);
 }
 
 void sched_ctl_mark_failure(void)

@@ -153,6 +153,13 @@ const uint32_t *sched_ctl_choices(size_t *n);
 uint64_t sched_ctl_trace_hash(void);
 /* Freeze the recorded schedule here (the failure it led to was just seen). */
 void sched_ctl_mark_failure(void);
+/*
+ * The run's own oracle fired: the trace a search reads ends with the step
+ * in progress (what it touched so far).  What the threads do until the
+ * child exits depends on when its controller looks, so it is not recorded:
+ * a search must see the same execution every time it runs one schedule.
+ */
+void sched_ctl_freeze_trace(void);
 size_t sched_ctl_failure_choices(void);	/* choices up to the mark, 0 if none */
 uint64_t sched_ctl_failure_hash(void);
 

@@ -79,6 +79,11 @@ static bool pop(struct queue *q, int bound, struct item *it)
  * every part (measured: docs/sgtorture.md).
  */
 #define DEAL_PER_SHARD	32
+/*
+ * DPOR's pending schedules are the untried branches along one path, fewer
+ * than a queue's, and each may hold a large subtree: deal at a few a part.
+ */
+#define DPOR_DEAL_PER_SHARD	2
 
 /* Which part a queued schedule goes to: a hash of its prefix, the same in every part. */
 static int part_of(const struct item *it, int nr_shards)
@@ -268,12 +273,20 @@ static json_t *check_json(const struct torture_config *cfg, const struct torture
 			s->exhausted, "shared", (json_int_t)s->shared, "shared_found",
 			(json_int_t)s->shared_found, "shared_failed", (json_int_t)s->shared_failed,
 			"dpor", cfg->dpor, "sleep_blocked", (json_int_t)s->sleep_blocked));
-	/* What an exhausted search covered; DPOR's passes and the bound the last one had. */
-	if (doc && s->exhausted && cfg->nr_shards <= 1) {
+	/* --choices all: the vectors of data choices searched. */
+	if (doc)
+		json_object_update_new(doc, json_pack("{s:s,s:i}", "choices",
+				       cfg->all_choices ? "all" : "seed", "vectors", s->vectors));
+	/*
+	 * What an exhausted search covered; a part's, what the whole covers
+	 * once every part is exhausted (check_merge.py says whether they are).
+	 */
+	if (doc && s->exhausted) {
 		char covered[400];
 
-		json_object_set_new(doc, "covers", json_string(torture_check_covered(cfg, s,
-					covered, sizeof(covered))));
+		json_object_set_new(doc, cfg->nr_shards <= 1 ? "covers" : "covers_when_merged",
+				    json_string(torture_check_covered(cfg, s, covered,
+								      sizeof(covered))));
 	}
 	if (doc)
 		json_object_update_new(doc, json_pack("{s:o,s:o}", "violations_seen",
@@ -308,38 +321,59 @@ static int check_threads(const struct torture_config *cfg)
 	return threads;
 }
 
+/*
+ * Does DPOR go in passes of a growing bound (the first counterexample then
+ * has the fewest preemptions)?  Not for a port declared clean, which has
+ * none to find, nor for a part of a sharded search (search_dpor()).
+ */
+static bool dpor_in_passes(const struct torture_config *cfg)
+{
+	return cfg->dpor && cfg->nr_shards <= 1 && !torture_expects_clean(cfg);
+}
+
 const char *torture_check_bound(const struct torture_config *cfg, char *buf, size_t len)
 {
-	if (cfg->dpor && cfg->preemptions < 0)
-		snprintf(buf, len, "DPOR (experimental), one schedule per class of equivalent "
-			 "interleavings, in passes of a growing preemption bound until the bound "
-			 "prunes nothing");
+	int k = cfg->preemptions;
+
+	if (dpor_in_passes(cfg) && k < 0)
+		snprintf(buf, len, "DPOR (one schedule per class of equivalent interleavings) in "
+			 "passes of a growing preemption bound until one prunes nothing");
+	else if (dpor_in_passes(cfg))
+		snprintf(buf, len, "DPOR in passes of a preemption bound of 0 to %d", k);
+	else if (cfg->dpor && k < 0)
+		snprintf(buf, len, "DPOR (one schedule per class of equivalent interleavings), "
+			 "no preemption bound");
 	else if (cfg->dpor)
-		snprintf(buf, len, "DPOR in passes of a growing preemption bound up to %d",
-			 cfg->preemptions);
+		snprintf(buf, len, "DPOR within %d preemption%s", k, k == 1 ? "" : "s");
 	else
-		snprintf(buf, len, "every schedule with at most %d preemption%s", cfg->preemptions,
-			 cfg->preemptions == 1 ? "" : "s");
+		snprintf(buf, len, "every schedule with at most %d preemption%s", k,
+			 k == 1 ? "" : "s");
 	return buf;
 }
 
 const char *torture_check_covered(const struct torture_config *cfg,
 				  const struct torture_search *s, char *buf, size_t len)
 {
-	char what[160];
+	char what[160], choices[80];
 
 	if (cfg->dpor && !s->pruned)
-		snprintf(what, sizeof(what), "every class of interleavings DPOR tells apart (%d "
-			 "pass%s: at bound %d nothing was pruned; experimental, not a proof: "
-			 "docs/design.md)", s->passes, s->passes == 1 ? "" : "es", s->bound);
+		snprintf(what, sizeof(what), "every interleaving (DPOR: one per class of "
+			 "interleavings whose steps commute; %d pass%s)", s->passes,
+			 s->passes == 1 ? "" : "es");
 	else if (cfg->dpor)
 		snprintf(what, sizeof(what), "DPOR within %d preemption%s (bounded: it may skip "
 			 "schedules within the bound)", s->bound, s->bound == 1 ? "" : "s");
 	else
 		torture_check_bound(cfg, what, sizeof(what));
-	snprintf(buf, len, "%s of %d threads x %lu operations, with the data choices of seed "
-		 "%llu, under sequential consistency", what, check_threads(cfg), cfg->ops,
-		 (unsigned long long)cfg->seed);
+	if (cfg->all_choices)
+		snprintf(choices, sizeof(choices), "every class of every data choice (%d vector%s)",
+			 s->vectors, s->vectors == 1 ? "" : "s");
+	else
+		snprintf(choices, sizeof(choices), "the data choices of seed %llu",
+			 (unsigned long long)cfg->seed);
+	snprintf(buf, len, "%s of %d thread%s x %lu operation%s, with %s, under sequential "
+		 "consistency", what, check_threads(cfg), check_threads(cfg) == 1 ? "" : "s",
+		 cfg->ops, cfg->ops == 1 ? "" : "s", choices);
 	return buf;
 }
 
@@ -364,10 +398,12 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	printf("check %s: %ld schedules in %.2f s (%.0f schedules/min), %s: %s",
 	       cfg->scenario, s->schedules, s->secs, s->schedules / s->secs * 60,
 	       torture_check_bound(cfg, bound, sizeof(bound)), bound_state(cfg, s, part, sizeof(part)));
-	if (cfg->dpor)
+	if (cfg->dpor && s->bound >= 0)
 		printf(" (%d pass%s, the last at bound %d: %ld schedules, %lu ended where every "
 		       "runnable thread slept)", s->passes, s->passes == 1 ? "" : "es", s->bound,
 		       s->last_pass, s->sleep_blocked);
+	else if (cfg->dpor)
+		printf(" (%lu ended where every runnable thread slept)", s->sleep_blocked);
 	if (!s->exhausted)
 		printf(" (%zu schedules left, %lu cut short%s)", s->left, s->cut,
 		       f->found && !clean ? "; stopped at the first counterexample" : "");
@@ -375,10 +411,13 @@ static void print_summary(const struct torture_config *cfg, const struct torture
 	       "decisions\n", f->found, sgt_oracle_name(cfg->stop_on), f->failed, s->longest);
 	print_example("first counterexample", &f->found_first);
 	print_example("first failure on another oracle", &f->other_first);
-	if (cfg->dpor && f->found_first.schedule >= 0 && s->bound > 0)
+	if (dpor_in_passes(cfg) && f->found_first.schedule >= 0 && s->bound > 0)
 		printf("(found in the pass bounded at %d preemption%s; the passes below it found "
 		       "none, though a bounded pass may skip schedules within its bound)\n", s->bound,
 		       s->bound == 1 ? "" : "s");
+	else if (cfg->dpor && !dpor_in_passes(cfg) && f->failed)
+		printf("(one DPOR pass: the first failure found, not the one with the fewest "
+		       "preemptions)\n");
 	torture_check_covered(cfg, s, covered, sizeof(covered));
 	if (!clean) {
 		printf("verdict: %s is %s: %s\n", name, what, f->found ? "FOUND" : "NOT FOUND");
@@ -406,6 +445,103 @@ static void free_queue(struct queue *q)
 	}
 }
 
+/*
+ * --choices all: the data choices seen so far, each a thread's kth choice
+ * with how many classes it had, in the order they were first seen; and
+ * the vectors (classes taken at each) already searched.
+ */
+struct data_space {
+	int n;
+	struct { uint8_t t, k, classes; } pos[TORTURE_CHOICE_THREADS * TORTURE_MAX_CHOICES];
+	bool changed;			/* a choice or a class was added by the last vector */
+	uint64_t *done;			/* hashes of the vectors searched */
+	size_t nr_done, cap_done;
+};
+
+static void note_choices(struct torture_search *s, const struct torture_result *res)
+{
+	struct data_space *sp = s->space;
+
+	s->choices_overflow |= res->choices_overflow;
+	for (int t = 0; t < TORTURE_CHOICE_THREADS; t++)
+		for (int k = 0; k < TORTURE_MAX_CHOICES; k++) {
+			uint8_t seen = res->choices_seen[t][k];
+			int i = 0;
+
+			if (!seen)
+				continue;
+			while (i < sp->n && (sp->pos[i].t != t || sp->pos[i].k != k))
+				i++;
+			if (i == sp->n)
+				sp->pos[sp->n++] = (typeof(sp->pos[0])){ (uint8_t)t, (uint8_t)k, 0 };
+			if (seen > sp->pos[i].classes) {
+				sp->pos[i].classes = seen;
+				sp->changed = true;
+			}
+		}
+}
+
+static uint64_t vector_hash(const uint8_t data[][TORTURE_MAX_CHOICES])
+{
+	const uint8_t *b = &data[0][0];
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < TORTURE_CHOICE_THREADS * TORTURE_MAX_CHOICES; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static bool vector_done(const struct data_space *sp, uint64_t h)
+{
+	for (size_t i = 0; i < sp->nr_done; i++)
+		if (sp->done[i] == h)
+			return true;
+	return false;
+}
+
+static void vector_searched(struct data_space *sp, const uint8_t data[][TORTURE_MAX_CHOICES])
+{
+	if (sp->nr_done == sp->cap_done) {
+		sp->cap_done = sp->cap_done ? 2 * sp->cap_done : 64;
+		sp->done = realloc(sp->done, sp->cap_done * sizeof(*sp->done));
+		if (!sp->done)
+			abort();
+	}
+	sp->done[sp->nr_done++] = vector_hash(data);
+}
+
+/*
+ * The next vector not yet searched, counting through every class of every
+ * choice seen (the first seen the fastest digit).  When the last vector
+ * showed a new choice or a new class, the count starts again from all
+ * first classes, skipping the vectors done: the product of the classes
+ * seen is then covered whatever order they were found in.
+ */
+static bool next_vector(struct data_space *sp, uint8_t data[][TORTURE_MAX_CHOICES])
+{
+	if (sp->changed) {
+		sp->changed = false;
+		memset(data, 0, sizeof(uint8_t) * TORTURE_CHOICE_THREADS * TORTURE_MAX_CHOICES);
+		if (!vector_done(sp, vector_hash(data)))
+			return true;
+	}
+	for (;;) {
+		int i = 0;
+
+		for (; i < sp->n; i++) {
+			uint8_t *v = &data[sp->pos[i].t][sp->pos[i].k];
+
+			if (++*v < sp->pos[i].classes)
+				break;
+			*v = 0;
+		}
+		if (i == sp->n)
+			return false;
+		if (!vector_done(sp, vector_hash(data)))
+			return true;
+	}
+}
+
 /* One schedule's place in the search: counted, its failure noted, its children queued. */
 static void account(struct torture_config *cfg, struct torture_result *res,
 		    const struct sched_ctl_trace *trace, const struct item *it, bool failed,
@@ -424,6 +560,8 @@ static void account(struct torture_config *cfg, struct torture_result *res,
 		f->outcomes_seen |= (uint64_t)(atomic_load(&res->outcomes[o]) > 0) << o;
 	if (failed)
 		note_failure(cfg, res, s->schedules, it, hit, f);
+	if (s->space)
+		note_choices(s, res);
 }
 
 static void search(struct torture_config *cfg, struct torture_result *res,
@@ -478,6 +616,8 @@ static bool dpor_pass(struct torture_config *cfg, struct torture_result *res,
 	int nr_sleepers;
 	size_t len;
 
+	bool dealt = cfg->nr_shards <= 1;
+
 	dpor_init(&d, threads, bound);
 	while (s->schedules < limit && !torture_interrupted() &&
 	       (more = dpor_next(&d, &prefix, &len, &sleepers, &nr_sleepers))) {
@@ -488,8 +628,12 @@ static bool dpor_pass(struct torture_config *cfg, struct torture_result *res,
 		cfg->nr_sched_sleepers = nr_sleepers;
 		failed = run_item(cfg, res, trace, &it, &hit);
 		it.preemptions = trace_preemptions(trace);
-		account(cfg, res, trace, &it, failed, hit, false, s, f);
+		account(cfg, res, trace, &it, failed, hit, !dealt, s, f);
 		dpor_record(&d, trace);
+		if (!dealt && dpor_pending(&d) >= DPOR_DEAL_PER_SHARD * (size_t)cfg->nr_shards) {
+			dpor_deal(&d, cfg->shard, cfg->nr_shards);
+			dealt = true;
+		}
 		stopped = (hit && stop == TORTURE_STOP_FOUND) || (failed && stop == TORTURE_STOP_FAILED);
 		if (stopped)
 			break;
@@ -515,6 +659,10 @@ static bool dpor_pass(struct torture_config *cfg, struct torture_result *res,
  * lowest bound that finds one.  Without --preemptions the passes go on
  * until one is not pruned by its bound: that pass explored every class of
  * interleavings, and its verdict is the unbounded one.
+ *
+ * A part of a sharded search (--shard I/N) runs one pass, at --preemptions
+ * or unbounded: parts that stopped at different bounds would have dealt
+ * different trees, whose shares do not add up to one.
  */
 static void search_dpor(struct torture_config *cfg, struct torture_result *res,
 			struct sched_ctl_trace *trace, enum torture_check_stop stop,
@@ -523,6 +671,11 @@ static void search_dpor(struct torture_config *cfg, struct torture_result *res,
 	int threads = check_threads(cfg), max = cfg->preemptions;
 
 	torture_zygote_start(cfg, res);
+	if (!dpor_in_passes(cfg)) {
+		dpor_pass(cfg, res, trace, stop, threads, max, s, f);
+		torture_zygote_stop();
+		return;
+	}
 	for (int bound = 0;; bound++) {
 		if (dpor_pass(cfg, res, trace, stop, threads, bound, s, f))
 			break;
@@ -530,6 +683,53 @@ static void search_dpor(struct torture_config *cfg, struct torture_result *res,
 			break;
 	}
 	torture_zygote_stop();
+}
+
+/* One search of the interleavings, with the data choices cfg gives. */
+static void search_one(struct torture_config *cfg, struct torture_result *res,
+		       struct sched_ctl_trace *trace, enum torture_check_stop stop,
+		       struct torture_search *s, struct torture_findings *f)
+{
+	if (!cfg->dpor)
+		search(cfg, res, trace, stop, s, f);
+	else
+		search_dpor(cfg, res, trace, stop, s, f);
+}
+
+/*
+ * --choices all: a search of the interleavings for each vector of data
+ * choices, until every class of every choice seen was taken with every
+ * class of the others (as shuttle and loom explore a model's random
+ * choices, here outside the interleavings).  Exhausted only when every
+ * vector's search was.
+ */
+static void search_choices(struct torture_config *cfg, struct torture_result *res,
+			   struct sched_ctl_trace *trace, enum torture_check_stop stop,
+			   struct torture_search *s, struct torture_findings *f)
+{
+	struct data_space *sp = calloc(1, sizeof(*sp));
+	bool exhausted = true, pruned = false;
+
+	if (!sp)
+		abort();
+	s->space = sp;
+	cfg->data_forced = true;
+	memset(cfg->data, 0, sizeof(cfg->data));
+	do {
+		search_one(cfg, res, trace, stop, s, f);
+		vector_searched(sp, cfg->data);
+		s->vectors++;
+		exhausted &= s->exhausted;
+		pruned |= s->pruned;
+		if (!s->exhausted || (f->found && stop == TORTURE_STOP_FOUND) ||
+		    (f->failed && stop == TORTURE_STOP_FAILED))
+			break;
+	} while (next_vector(sp, cfg->data));
+	s->exhausted = exhausted && s->exhausted && !s->choices_overflow;
+	s->pruned = pruned;
+	s->space = NULL;
+	free(sp->done);
+	free(sp);
 }
 
 void torture_findings_free(struct torture_findings *f)
@@ -556,10 +756,10 @@ bool torture_check_search(struct torture_config *cfg, enum torture_check_stop st
 		return false;
 	}
 	cfg->sched_trace = trace;
-	if (!cfg->dpor)
-		search(cfg, res, trace, stop, s, f);
+	if (cfg->all_choices)
+		search_choices(cfg, res, trace, stop, s, f);
 	else
-		search_dpor(cfg, res, trace, stop, s, f);
+		search_one(cfg, res, trace, stop, s, f);
 	s->secs = (double)(sgt_now_ns() - start) / 1e9;
 	cfg->sched_replay = NULL;
 	cfg->nr_sched_replay = 0;
@@ -582,6 +782,9 @@ static int check_main(struct torture_config *cfg)
 	       "counts)\n", cfg->scenario, cfg->subject->variant_name(cfg->variants[0]),
 	       cfg->subject->model_name(cfg->models[0]), threads, cfg->ops,
 	       torture_check_bound(cfg, bound, sizeof(bound)), sgt_oracle_name(cfg->stop_on));
+	if (!cfg->dpor && !sgt_fp_built())
+		printf("check %s: plain enumeration: this build records no footprints for DPOR "
+		       "(the release preset)\n", cfg->scenario);
 	fflush(stdout);
 	if (!torture_check_search(cfg, clean ? TORTURE_STOP_NEVER : TORTURE_STOP_FOUND, &s, &f))
 		return 1;
@@ -602,6 +805,7 @@ void torture_check_defaults(struct torture_config *cfg)
 	/* The roles' own choices: one program, the same search every time. */
 	cfg->seed = cfg->check_seed ? cfg->check_seed : 1;
 	cfg->preemptions = -1;		/* after the options: none with DPOR, else K */
+	cfg->dpor = sgt_fp_built();	/* the release preset's build cannot */
 	cfg->ops = cfg->check_ops ? cfg->check_ops : 2;
 	cfg->sched = SCHED_BOUNDED;
 	cfg->sched_steps = 100000;	/* a safety net: --ops ends every schedule */
@@ -615,19 +819,29 @@ void torture_check_defaults(struct torture_config *cfg)
 void torture_check_options(struct torture_config *cfg)
 {
 	int threads = check_threads(cfg);
+
+	if (cfg->all_choices && cfg->nr_shards > 1)
+		torture_usage_error("check: --choices all with --shard %d/%d: the parts would find "
+				    "the choices in different orders; accepted: --choices seed",
+				    cfg->shard, cfg->nr_shards);
+	if (cfg->all_choices && cfg->nr_faults)
+		torture_usage_error("check: --choices all with --fault %s: whether a fault fires is "
+				    "drawn from the seed, not explored; accepted: --choices seed",
+				    cfg->faults[0]);
+	if (cfg->all_choices && threads > TORTURE_CHOICE_THREADS)
+		torture_usage_error("check: %d threads: --choices all directs at most %d; "
+				    "accepted: fewer threads, or --choices seed", threads,
+				    TORTURE_CHOICE_THREADS);
 	if (cfg->preemptions < 0 && !cfg->dpor)
 		cfg->preemptions = cfg->check_preemptions ? cfg->check_preemptions : 2;
 	if (!cfg->dpor)
 		return;
 	if (!sgt_fp_built())
-		torture_usage_error("check: this build records no footprints (the release preset); "
-				    "accepted: check without --dpor, or the default build");
+		torture_usage_error("check: --dpor: this build records no footprints (the release "
+				    "preset); accepted: --no-dpor, or the default build");
 	if (threads > DPOR_MAX_THREADS)
 		torture_usage_error("check: %d threads: DPOR takes at most %d; accepted: fewer "
-				    "threads, or check without --dpor", threads, DPOR_MAX_THREADS);
-	if (cfg->nr_shards > 1)
-		torture_usage_error("check: --shard %d/%d splits the plain enumeration only; "
-				    "accepted: --shard without --dpor", cfg->shard, cfg->nr_shards);
+				    "threads, or --no-dpor", threads, DPOR_MAX_THREADS);
 }
 
 static void check_check(struct torture_config *cfg)

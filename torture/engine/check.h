@@ -39,6 +39,13 @@ struct torture_search {
 	int passes, bound;
 	long last_pass;
 	bool pruned;
+	/*
+	 * --choices all: the data vectors run, and whether some execution
+	 * made more data choices than can be directed (then not exhausted).
+	 */
+	int vectors;
+	bool choices_overflow;
+	struct data_space *space;
 	double secs;
 };
 

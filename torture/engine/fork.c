@@ -136,6 +136,8 @@ struct zygote_request {
 	size_t nr_replay;
 	int nr_sleepers;
 	struct sched_ctl_sleeper sleepers[SCHED_CTL_MAX_THREADS];
+	bool data_forced;		/* check --choices all: this execution's data choices */
+	uint8_t data[TORTURE_CHOICE_THREADS][TORTURE_MAX_CHOICES];
 	uint32_t replay[];
 };
 
@@ -176,6 +178,8 @@ static __attribute__((noreturn)) void zygote_serve(struct torture_config *cfg, i
 		cfg->nr_sched_replay = rq->nr_replay;
 		cfg->sched_sleepers = rq->nr_sleepers ? rq->sleepers : NULL;
 		cfg->nr_sched_sleepers = rq->nr_sleepers;
+		cfg->data_forced = rq->data_forced;
+		memcpy(cfg->data, rq->data, sizeof(cfg->data));
 		pid = fork();
 		if (pid == 0) {
 			close(req);
@@ -248,6 +252,8 @@ static pid_t zygote_fork(const struct torture_config *cfg, int variant, int mode
 	rq->nr_replay = cfg->nr_sched_replay;
 	memcpy(rq->replay, cfg->sched_replay, cfg->nr_sched_replay * sizeof(*rq->replay));
 	rq->nr_sleepers = cfg->nr_sched_sleepers;
+	rq->data_forced = cfg->data_forced;
+	memcpy(rq->data, cfg->data, sizeof(rq->data));
 	if (cfg->nr_sched_sleepers)
 		memcpy(rq->sleepers, cfg->sched_sleepers,
 		       (size_t)cfg->nr_sched_sleepers * sizeof(*rq->sleepers));

@@ -84,6 +84,8 @@ static void found(struct torture_result *res)
 {
 	int expected = 0;
 
+	if (o.controlled)
+		sched_ctl_freeze_trace();	/* a search's execution ends here */
 	if (atomic_compare_exchange_strong(&res->found, &expected, 1))
 		res->found_ns = since_start();
 }

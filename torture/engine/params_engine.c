@@ -416,6 +416,74 @@ static void show_no_shrink(const struct torture_config *cfg, const struct tortur
 		torture_values_add(out, "%s", "");
 }
 
+static void set_choices(struct torture_config *cfg, const struct torture_param *p,
+			const char *arg)
+{
+	if (strcmp(arg, "seed") && strcmp(arg, "all"))
+		torture_usage_error("--choices '%s': accepted are seed, all", arg);
+	cfg->all_choices = !strcmp(arg, "all");
+}
+
+static void show_choices(const struct torture_config *cfg, const struct torture_param *p,
+			 struct torture_values *out)
+{
+	torture_values_add(out, "%s", cfg->all_choices ? "all" : "seed");
+}
+
+/* "first", or "T.K=C,...": thread T's Kth choice takes class C, every other its first. */
+static void set_data_choices(struct torture_config *cfg, const struct torture_param *p,
+			     const char *arg)
+{
+	const char *at = arg;
+
+	memset(cfg->data, 0, sizeof(cfg->data));
+	cfg->data_forced = true;
+	if (!strcmp(arg, "first"))
+		return;
+	while (*at) {
+		unsigned int t, k, c;
+		int used = 0;
+
+		if (sscanf(at, "%u.%u=%u%n", &t, &k, &c, &used) != 3 ||
+		    t >= TORTURE_CHOICE_THREADS || k >= TORTURE_MAX_CHOICES || c > 254 ||
+		    (at[used] && at[used] != ','))
+			torture_usage_error("--data-choices '%s': accepted are first, or T.K=C,... "
+					    "(thread T < %d, its choice K < %d, class C < 255)",
+					    arg, TORTURE_CHOICE_THREADS, TORTURE_MAX_CHOICES);
+		cfg->data[t][k] = (uint8_t)c;
+		at += used + (at[used] == ',');
+	}
+}
+
+static void show_data_choices(const struct torture_config *cfg, const struct torture_param *p,
+			      struct torture_values *out)
+{
+	char buf[2048];
+	size_t used = 0;
+
+	if (!cfg->data_forced)
+		return;
+	for (int t = 0; t < TORTURE_CHOICE_THREADS; t++)
+		for (int k = 0; k < TORTURE_MAX_CHOICES && used < sizeof(buf); k++)
+			if (cfg->data[t][k])
+				used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%d.%d=%u",
+							 used ? "," : "", t, k, cfg->data[t][k]);
+	torture_values_add(out, "%s", used ? buf : "first");
+}
+
+static void set_no_dpor(struct torture_config *cfg, const struct torture_param *p,
+			const char *arg)
+{
+	cfg->dpor = false;
+}
+
+static void show_no_dpor(const struct torture_config *cfg, const struct torture_param *p,
+			 struct torture_values *out)
+{
+	if (!cfg->dpor)
+		torture_values_add(out, "%s", "");
+}
+
 /* --- the table --------------------------------------------------------------------------- */
 
 #define SECONDS(lo, hi)	.kind = TP_DOUBLE, .min = (lo), .max = (hi), .unit = "number of seconds"
@@ -500,12 +568,23 @@ const struct torture_param torture_engine_params[] = {
 	{ "no-shrink", NULL, TP_CUSTOM, TP_SCENARIO, .set = set_no_shrink,
 	  .show = show_no_shrink, .help = "explore: keep the first failing schedule as it is" },
 	{ "preemptions", "K", TP_INT, TP_SCENARIO, CFG(preemptions), 0, 16,
-	  .def_help = "the scenario's, else 2; with --dpor none",
-	  .help = "check: every schedule with at most K preemptions" },
+	  .def_help = "none with DPOR; with --no-dpor the scenario's, else 2",
+	  .help = "check: schedules with at most K preemptions (DPOR: passes of bound 0..K)" },
 	{ "dpor", NULL, TP_FLAG, TP_SCENARIO, CFG(dpor),
-	  .help = "check: source-DPOR with sleep sets instead of plain enumeration -- "
-		  "EXPERIMENTAL: steps' footprints see atomics and noted locks, not plain "
-		  "accesses, so a clean verdict is not a proof (docs/sgtorture.md)" },
+	  .def_help = "on, where the build records footprints (not the release preset)",
+	  .help = "check: source-DPOR with sleep sets, one schedule per class of equivalent "
+		  "interleavings (docs/design.md)" },
+	{ "no-dpor", NULL, TP_CUSTOM, TP_SCENARIO, .set = set_no_dpor, .show = show_no_dpor,
+	  .help = "check: plain enumeration of every schedule within --preemptions, for "
+		  "cross-checks" },
+	{ "choices", "seed|all", TP_CUSTOM, TP_SCENARIO, .set = set_choices, .show = show_choices,
+	  .def = "seed",
+	  .help = "check: the roles' data choices (which object, device, path) as --seed draws "
+		  "them, or all: every class of every choice explored" },
+	{ "data-choices", "first|T.K=C,...", TP_CUSTOM, TP_RUN, .set = set_data_choices,
+	  .show = show_data_choices,
+	  .help = "take these data choices instead of the seed's: thread T's Kth choice its "
+		  "class C, every other its first (written by check --choices all)" },
 	{ "expect", "clean|found", TP_CUSTOM, TP_SCENARIO, .set = set_expect,
 	  .show = show_expect,
 	  .def_help = "clean for a port declared clean, found for one carrying hazards",

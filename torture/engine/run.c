@@ -165,6 +165,28 @@ void torture_delay(struct torture_thread *t, uint32_t max_us)
 		usleep(us);
 }
 
+uint32_t torture_choose(struct torture_thread *t, uint32_t n, const uint32_t *class_start,
+			uint32_t nr)
+{
+	const struct torture_config *cfg = t->run->cfg;
+	struct torture_result *res = t->run->res;
+	uint32_t k = t->nr_choices++, c = 0;
+
+	if (!cfg->data_forced)
+		return torture_random_below(&t->rng, n);
+	if (t->index >= TORTURE_CHOICE_THREADS || k >= TORTURE_MAX_CHOICES) {
+		res->choices_overflow = true;	/* class 0: the search says it was cut */
+	} else {
+		/* Written by this thread only; the parent reads it after the child exited. */
+		if (nr > res->choices_seen[t->index][k])
+			res->choices_seen[t->index][k] = (uint8_t)(nr < 255 ? nr : 255);
+		c = cfg->data[t->index][k];
+	}
+	if (c >= nr)
+		c = nr - 1;
+	return class_start ? class_start[c] : c;
+}
+
 /* --inject-crash: the bug a crash report exists for, a write through NULL. */
 static __attribute__((noinline)) void inject_crash(void)
 {
@@ -223,6 +245,7 @@ static void start_threads(struct torture_run *ctx, uint64_t hang_at_ns, uint64_t
 				t->hang_at_ns = hang_at_ns;
 				t->crash_at_ns = crash_at_ns;
 			}
+			t->index = n;
 			torture_random_init(&t->rng, ctx->cfg->seed, (uint64_t)n);
 			pthread_create(&t->tid, NULL, role_thread, t);
 		}

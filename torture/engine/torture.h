@@ -30,6 +30,9 @@
 #define MAX_WINDOWS	16
 #define MAX_TSAN_UNIQUE	16
 #define MAX_LEAKS	4
+/* check --choices all: the threads and each thread's data choices it can direct. */
+#define TORTURE_CHOICE_THREADS	16
+#define TORTURE_MAX_CHOICES	32
 
 /* --expect: what a verb's exit status judges (the port's own declaration by default). */
 enum torture_expect { TORTURE_EXPECT_DEFAULT, TORTURE_EXPECT_CLEAN, TORTURE_EXPECT_FOUND };
@@ -84,12 +87,20 @@ struct torture_config {
 	uint64_t check_seed;
 	int check_preemptions;			/* a scenario's bound for check (0: check's 2) */
 	struct sched_ctl_trace *sched_trace;	/* check: the decisions, in shared memory */
-	int preemptions;			/* check: the bound K; -1: none (--dpor only) */
-	bool dpor;				/* check: DPOR (experimental), not plain enumeration */
+	int preemptions;			/* check: the bound K; -1: none (DPOR only) */
+	bool dpor;				/* check: DPOR (the default), not plain enumeration */
 	/* check with DPOR: the threads asleep at the prefix's last choice. */
 	const struct sched_ctl_sleeper *sched_sleepers;
 	int nr_sched_sleepers;
 	int expect;				/* enum torture_expect */
+	/*
+	 * check --choices all explores the roles' data choices; each
+	 * execution takes the classes in data[thread][k] (--data-choices),
+	 * class 0 where none is given, and none comes from the seed.
+	 */
+	bool all_choices;
+	bool data_forced;
+	uint8_t data[TORTURE_CHOICE_THREADS][TORTURE_MAX_CHOICES];
 	const char *argv0;
 };
 
@@ -171,6 +182,13 @@ struct torture_result {
 	uint64_t sched_steps, sched_hash;
 	size_t sched_choices;		/* in the schedule written (to the failure) */
 	char sched_file[384];
+	/*
+	 * With data choices forced: how many classes each thread's kth choice
+	 * had (0: not reached), for check's enumeration of them; and whether
+	 * a thread made more than it can direct.
+	 */
+	uint8_t choices_seen[TORTURE_CHOICE_THREADS][TORTURE_MAX_CHOICES];
+	bool choices_overflow;
 	bool finished;
 };
 
@@ -210,6 +228,8 @@ struct torture_thread {
 	struct torture_run *run;
 	void *subject;			/* the subject's state of this run */
 	int role, idx;
+	int index;			/* among every role's threads: its random stream */
+	uint32_t nr_choices;		/* torture_choose() calls so far */
 	pthread_t tid;
 	struct sgt_thread *sgt;		/* for the watchdog's dump */
 	atomic_ulong progress;		/* operations done; the watchdog watches it */
@@ -219,6 +239,17 @@ struct torture_thread {
 	uint64_t hang_at_ns;		/* --inject-hang: when thread 0 of the observers hangs */
 	uint64_t crash_at_ns;		/* --inject-crash: when it writes through NULL */
 };
+
+/*
+ * A role's data choice (which object, which device, which path): uniform
+ * in [0, n) from the thread's random stream.  Values fall into nr classes
+ * that behave differently, class i starting at class_start[i] (NULL: each
+ * value its own class, nr = n).  Under check --choices all, the value is
+ * the start of the class the search gives this choice, so every class of
+ * every choice is explored (docs/sgtorture.md).
+ */
+uint32_t torture_choose(struct torture_thread *t, uint32_t n, const uint32_t *class_start,
+			uint32_t nr);
 
 /* One operation done (failed: it failed); grading an outcome counts one. */
 void torture_count_op(struct torture_thread *t, bool failed);

@@ -64,17 +64,44 @@ static struct sgtable_run *run_of(const struct torture_thread *t)
 	return t->subject;
 }
 
+/* Which slot of the pool: each its own class. */
+static uint32_t choose_slot(struct torture_thread *t)
+{
+	uint32_t n = (uint32_t)run_of(t)->nslots;
+
+	return torture_choose(t, n, NULL, n);
+}
+
+/*
+ * An access's path, r in [0, 100): now and then the wrong device (r < 5,
+ * with more than one), mostly sg_table() (5..89), owned_sg_table() where
+ * the port has one (90..99).
+ */
+static uint32_t choose_access(struct torture_thread *t)
+{
+	struct sgtable_run *ctx = run_of(t);
+	uint32_t start[3], nr = 0;
+
+	if (ctx->ndev > 1)
+		start[nr++] = 0;
+	start[nr++] = 5;
+	if (ctx->ops->owned_sg_table)
+		start[nr++] = 90;
+	return torture_choose(t, 100, start, nr);
+}
+
 /* --- creators --------------------------------------------------------------- */
 
 static struct sgtable_object *create_object(struct torture_thread *t, int i)
 {
 	struct sgtable_run *ctx = run_of(t);
 	struct drm_device *ddev = &ctx->ddev[slot_device(ctx, i)];
-	uint32_t kind = torture_random_below(&t->rng, 10);
+	/* Fresh (0..5), a child of another (6, 7), an import of it (8, 9: with imports). */
+	uint32_t kind = torture_choose(t, 10, (const uint32_t[]){ 0, 6, 8 }, ctx->imports ? 3 : 2);
 	struct sgtable_object *other, *obj;
 
 	if (kind >= 6) {
-		other = pool_get(ctx, (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots));
+		other = pool_get(ctx, (int)choose_slot(t));
 		if (other && kind >= 8 && ctx->imports) {
 			obj = sgtable_object_import(ctx->ops, ddev, other, ctx->obj_flags);
 			sgtable_object_put(other);
@@ -93,7 +120,7 @@ static struct sgtable_object *create_object(struct torture_thread *t, int i)
 
 static void creator_step(struct torture_thread *t)
 {
-	int i = (int)torture_random_below(&t->rng, (uint32_t)run_of(t)->nslots);
+	int i = (int)choose_slot(t);
 	struct sgtable_object *obj = create_object(t, i), *old;
 
 	if (!obj) {
@@ -215,10 +242,10 @@ static void maybe_hang(struct torture_thread *t, struct sgtable_object *obj)
 static void accessor_step(struct torture_thread *t)
 {
 	struct sgtable_run *ctx = run_of(t);
-	int i = (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots);
+	int i = (int)choose_slot(t);
 	struct sgtable_object *obj = pool_get(ctx, i);
 	struct device *dev;
-	uint32_t r = torture_random_below(&t->rng, 100);
+	uint32_t r = choose_access(t);
 	enum sgtable_outcome out;
 
 	if (!obj)
@@ -246,7 +273,8 @@ static void accessor_step(struct torture_thread *t)
 
 static void revoker_step(struct torture_thread *t)
 {
-	struct device *dev = &run_of(t)->dev[torture_random_below(&t->rng, (uint32_t)run_of(t)->ndev)];
+	uint32_t ndev = (uint32_t)run_of(t)->ndev;
+	struct device *dev = &run_of(t)->dev[torture_choose(t, ndev, NULL, ndev)];
 
 	sgt_thread_set_op("device_unbind");
 	trace_event(TRACE_OP, "device_unbind", NULL, dev_index(run_of(t), dev));
@@ -263,7 +291,7 @@ static void revoker_step(struct torture_thread *t)
 static void freer_step(struct torture_thread *t)
 {
 	struct sgtable_run *ctx = run_of(t);
-	int i = (int)torture_random_below(&t->rng, (uint32_t)ctx->nslots);
+	int i = (int)choose_slot(t);
 	/* A fresh object takes its place, so freers need no creators. */
 	struct sgtable_object *obj = pool_swap(ctx, i, create_object(t, i));
 
@@ -293,8 +321,7 @@ static void freer_step(struct torture_thread *t)
 static void purger_step(struct torture_thread *t)
 {
 	struct sgtable_run *ctx = run_of(t);
-	struct sgtable_object *obj = pool_get(ctx, (int)torture_random_below(&t->rng,
-										(uint32_t)ctx->nslots));
+	struct sgtable_object *obj = pool_get(ctx, (int)choose_slot(t));
 	struct drm_gem_shmem_object *shmem;
 
 	if (!obj)

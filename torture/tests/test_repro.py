@@ -100,8 +100,8 @@ def test_repro():
 
 
 def after_the_fix(spent):
-    """A reported race on the model after its fix: every schedule up to two
-    preemptions run, and the race's oracle never fires."""
+    """A reported race on the model after its fix: check's DPOR within two
+    preemptions exhausted, and the race's oracle never fires."""
     race = next(r for r in registry(SGTORTURE)["reported_races"] if r["name"] == HAZARD)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "check.json")
@@ -113,7 +113,8 @@ def after_the_fix(spent):
         fail(f"{race['after']}: {doc['schedules']} schedules, exhausted {doc['exhausted']}, "
              f"{doc['found']} found:\n{p.stdout[-1500:]}")
     print(f"repro {HAZARD}: found before {race['commit']} in {spent:.3f} s; after it, "
-          f"{doc['schedules']} schedules (K = 2, exhausted) never fire {race['oracle']}")
+          f"{doc['schedules']} schedules (DPOR within K = 2, exhausted) never fire "
+          f"{race['oracle']}")
 
 
 main({HAZARD: test_repro}, HAZARD)

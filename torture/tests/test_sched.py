@@ -286,22 +286,23 @@ def test_check_port():
 
 
 def test_check_fixed():
-    """check H7 on the clean port exhausts K = 2 with no failure of any oracle."""
+    """check H7 --no-dpor on the clean port exhausts K = 2 with no failure of any oracle."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--preemptions", "2"], tmp)
+        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--preemptions", "2", "--no-dpor"],
+                                 tmp)
         if rc != 0 or not doc["exhausted"] or doc["failed"] or doc["schedules"] < 100:
             fail(f"exit {rc}: {doc}\n{out[-1000:]}")
 
 
 def test_check_shards():
-    """Two shards of one bound run the whole tree between them: merged, the same
-    schedules as unsharded, and exhausted."""
+    """Two shards of one bound (plain enumeration) run the whole tree between them:
+    merged, the same schedules as unsharded, and exhausted."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, whole = run_check(["H7", "--strategy", CLEAN, "--preemptions", "1"], tmp)
+        base = ["H7", "--strategy", CLEAN, "--preemptions", "1", "--no-dpor"]
+        rc, out, whole = run_check(base, tmp)
         parts = []
         for i in (1, 2):
-            rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--preemptions", "1",
-                                  "--shard", f"{i}/2"], tmp)
+            rc, out, doc = run_check(base + ["--shard", f"{i}/2"], tmp)
             path = os.path.join(tmp, f"part{i}.json")
             json.dump(doc, open(path, "w"))
             parts.append(path)
@@ -343,7 +344,8 @@ def test_check_files():
     oracle, whose replay stops at that oracle and shows the interleaving in
     numbered steps, a column per thread; replaying writes no file."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_check(["R3"], tmp)
+        # Plain enumeration: it meets another oracle's failure before R3's.
+        rc, out, doc = run_check(["R3", "--no-dpor"], tmp)
         found, other = doc and doc["first_found"], doc and doc["first_other_failure"]
         if rc != 0 or not found or not other:
             fail(f"check R3: exit {rc}, expected two counterexamples:\n{out[-1500:]}")
@@ -450,25 +452,26 @@ def test_lone_shard():
     """One part of a sharded bound claims only its part: no EXHAUSTED for the
     whole bound, exhausted false in its JSON, part_exhausted true."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--shard", "2/4"], tmp)
+        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--shard", "2/4", "--no-dpor"],
+                                 tmp)
         if "EXHAUSTED" in out or "part 2/4 exhausted" not in out or doc["exhausted"] or \
                 not doc["part_exhausted"] or "in part 2/4 of the bound only" not in out:
             fail(f"exit {rc}:\n{out[-800:]}\n{doc}")
 
 
 def test_expect_clean():
-    """--expect clean: R2 after its fix exits 0 (exhausted, no oracle fired); on
-    the Devres before the fix, 1; --expect found reads as before."""
+    """--expect clean: R2 after its fix exits 0 (DPOR within 2 preemptions exhausted,
+    no oracle fired); on the Devres before the fix, 1; --expect found reads as before."""
     with tempfile.TemporaryDirectory() as tmp:
         rc, out, doc = run_check(["R2", "--devres-model", "devres-2026-fixed", "--expect",
-                                  "clean"], tmp)
+                                  "clean", "--preemptions", "2"], tmp)
         if rc != 0 or not doc["exhausted"] or doc["failed"] or "expected clean: clean" not in out:
             fail(f"R2 fixed --expect clean: exit {rc}:\n{out[-800:]}")
-        rc, out, doc = run_check(["R2", "--expect", "clean"], tmp)
+        rc, out, doc = run_check(["R2", "--expect", "clean", "--preemptions", "2"], tmp)
         if rc != 1 or "expected clean: FAILED" not in out:
             fail(f"R2 before its fix --expect clean: exit {rc}:\n{out[-800:]}")
         rc, out, doc = run_check(["R2", "--devres-model", "devres-2026-fixed", "--expect",
-                                  "found"], tmp)
+                                  "found", "--preemptions", "2"], tmp)
         if rc != 1 or "NOT FOUND" not in out:
             fail(f"R2 fixed --expect found: exit {rc}:\n{out[-800:]}")
 
@@ -495,28 +498,88 @@ def test_tsan_quiet():
 
 
 def test_dpor():
-    """check --dpor (experimental): finds H7 on its port in its pass of the lowest bound,
+    """check uses DPOR by default: it finds H7 on its port in its pass of the lowest bound,
     and the schedule replays; on a configuration it exhausts (fixed, H2's: one thread) its
-    clean verdict says what it covered and that it is not a proof; the JSON names what
-    the executions saw; it refuses --shard."""
+    clean verdict says it covered every interleaving; the JSON names what the executions
+    saw."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, out, doc = run_check(["H7", "--dpor"], tmp)
+        rc, out, doc = run_check(["H7"], tmp)
         first = doc and doc["first_found"]
         if rc != 0 or not first or not doc["dpor"]:
-            fail(f"check H7 --dpor: exit {rc}:\n{out[-1500:]}")
+            fail(f"check H7: exit {rc}:\n{out[-1500:]}")
         rc, out, rdoc = run_json([SGTORTURE, "replay", first["file"], "--sched-dir", tmp], tmp)
         if "use-after-free" not in rdoc["runs"][0]["violations"]:
             fail(f"the DPOR counterexample's replay: {sorted(rdoc['runs'][0]['violations'])}")
         if first["preemptions"] > doc["last_bound"] or doc["passes"] != doc["last_bound"] + 1:
-            fail(f"check H7 --dpor: counterexample at {first['preemptions']} preemptions in "
+            fail(f"check H7: counterexample at {first['preemptions']} preemptions in "
                  f"pass {doc['passes']} (bound {doc['last_bound']})")
-        rc, out, doc = run_check(["H2", "--strategy", CLEAN, "--dpor"], tmp)
+        rc, out, doc = run_check(["H2", "--strategy", CLEAN], tmp)
         if rc != 0 or not doc or not doc["exhausted"] or doc["failed"] or doc["pruned"] or \
-                "not a proof" not in doc.get("covers", "") or "table" not in doc["outcomes_seen"]:
-            fail(f"--dpor on the clean port: exit {rc}, {doc}:\n{out[-1500:]}")
-        rc, out, err = run([SGTORTURE, "check", "H7", "--dpor", "--shard", "1/2"])
-        if rc != 2 or "--shard" not in err:
-            fail(f"--dpor --shard: exit {rc}: {err}")
+                not doc.get("covers", "").startswith("every interleaving (DPOR") or \
+                "table" not in doc["outcomes_seen"]:
+            fail(f"DPOR on the clean port: exit {rc}, {doc}:\n{out[-1500:]}")
+
+
+def test_dpor_shards():
+    """Two parts of a DPOR search (R4's configuration, one operation a thread, every
+    execution run): each runs less than the whole, both exhaust their share, and merged
+    they see what the unsharded search sees; the merge says what the whole covers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = ["R4", "--ops", "1", "--expect", "clean"]
+        _, out, whole = run_check(base, tmp)
+        parts = []
+        for i in (1, 2):
+            _, out, doc = run_check(base + ["--shard", f"{i}/2"], tmp)
+            path = os.path.join(tmp, f"part{i}.json")
+            json.dump(doc, open(path, "w"))
+            parts.append(doc)
+            if not doc["part_exhausted"] or doc["exhausted"] or \
+                    doc["schedules"] >= whole["schedules"]:
+                fail(f"part {i}/2: {doc['schedules']} executions of {whole['schedules']}, "
+                     f"part_exhausted {doc['part_exhausted']}:\n{out[-800:]}")
+        merged = os.path.join(tmp, "merged.json")
+        src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        p = subprocess.run([sys.executable, os.path.join(src, "reports", "check_merge.py"),
+                            os.path.join(tmp, "part1.json"), os.path.join(tmp, "part2.json"),
+                            "-o", merged], capture_output=True, text=True)
+        m = json.load(open(merged))
+        if p.returncode or not whole["exhausted"] or not m["exhausted"] or \
+                m["covers"] != whole["covers"] or m["schedules"] < whole["schedules"]:
+            fail(f"merged: {p.stdout}{p.stderr}\n{m}\nunsharded: {whole}")
+        for key in ("violations_seen", "outcomes_seen"):
+            if sorted(m[key]) != sorted(whole[key]):
+                fail(f"{key}: merged {m[key]}, unsharded {whole[key]}")
+
+
+def test_choices():
+    """check --choices all explores the roles' data choices: on the clean port (H7's
+    configuration, one operation a thread, within one preemption) it searches more than
+    one vector and says it covered every class of every choice; H5 is found only with a
+    choice other than the first, and the counterexample's file holds that choice, so its
+    replay reaches H5's oracle; bad values and --shard are refused before anything runs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, doc = run_check(["H7", "--strategy", CLEAN, "--ops", "1", "--preemptions", "1",
+                                  "--choices", "all"], tmp)
+        if rc != 0 or not doc["exhausted"] or doc["vectors"] < 2 or doc["failed"] or \
+                "every class of every data choice" not in doc["covers"]:
+            fail(f"--choices all on the clean port: exit {rc}, {doc}:\n{out[-800:]}")
+        rc, out, doc = run_check(["H5", "--ops", "1", "--choices", "all"], tmp)
+        first = doc and doc["first_found"]
+        lines = open(first["file"]).read().splitlines() if first else []
+        if rc != 0 or not first or "option: data-choices=first" in lines or \
+                not any(l.startswith("option: data-choices=") for l in lines):
+            fail(f"H5 --choices all: exit {rc}, {first}:\n{out[-800:]}")
+        rc, rout, rdoc = run_json([SGTORTURE, "replay", first["file"], "--sched-dir", tmp], tmp)
+        oracle = doc["oracle"]
+        if oracle not in rdoc["runs"][0]["violations"]:
+            fail(f"replay of {first['file']}: {sorted(rdoc['runs'][0]['violations'])}, "
+                 f"not {oracle}")
+        for args, want in ((["--choices", "some"], "--choices 'some': accepted are seed, all"),
+                           (["--data-choices", "99.0=1"], "--data-choices '99.0=1': accepted"),
+                           (["--choices", "all", "--shard", "1/2"], "accepted: --choices seed")):
+            rc, out, err = run([SGTORTURE, "check", "H7", *args])
+            if rc != 2 or want not in err or len(err.strip().splitlines()) != 1:
+                fail(f"check H7 {' '.join(args)}: exit {rc}: {err}")
 
 
 def test_dpor_outcomes():
@@ -528,8 +591,8 @@ def test_dpor_outcomes():
     with tempfile.TemporaryDirectory() as tmp:
         for sid in ("H4",):
             base = [sid, "--ops", "1", "--expect", "clean"]
-            _, out, plain = run_check(base + ["--preemptions", "16"], tmp)
-            _, out2, dpor = run_check(base + ["--dpor"], tmp)
+            _, out, plain = run_check(base + ["--preemptions", "16", "--no-dpor"], tmp)
+            _, out2, dpor = run_check(base, tmp)
             if not plain or not dpor or not plain["exhausted"] or not dpor["exhausted"]:
                 fail(f"{sid}: not both exhausted:\n{out[-600:]}\n{out2[-600:]}")
             for key in ("violations_seen", "outcomes_seen"):
@@ -551,7 +614,8 @@ DEFAULT_TESTS = {"determinism": test_determinism, "fixed_clean": test_fixed_clea
                  "freed_record": test_freed_record, "replay_refused": test_replay_refused,
                  "shrink_length": test_shrink_length, "lone_shard": test_lone_shard,
                  "expect_clean": test_expect_clean, "check_each_hazard": test_check_each_hazard,
-                 "dpor": test_dpor, "dpor_outcomes": test_dpor_outcomes}
+                 "dpor": test_dpor, "dpor_outcomes": test_dpor_outcomes,
+                 "dpor_shards": test_dpor_shards, "choices": test_choices}
 for h in FOUND_BY_PCT:
     DEFAULT_TESTS["replay_" + h] = lambda h=h: test_replay(h)
 TSAN_TESTS = {"tsan_quiet": test_tsan_quiet}
