@@ -294,25 +294,31 @@ def test_check_fixed():
             fail(f"exit {rc}: {doc}\n{out[-1000:]}")
 
 
+def run_parts(base, tmp):
+    """check BASE --shard 1/2 and 2/2, merged by check_merge.py: (the parts' JSON,
+    the merged JSON, the merge's exit status and output)."""
+    parts, paths = [], []
+    for i in (1, 2):
+        _, out, doc = run_check(base + ["--shard", f"{i}/2"], tmp)
+        paths.append(os.path.join(tmp, f"part{i}.json"))
+        json.dump(doc, open(paths[-1], "w"))
+        parts.append(doc)
+    merged = os.path.join(tmp, "merged.json")
+    src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    p = subprocess.run([sys.executable, os.path.join(src, "reports", "check_merge.py"), *paths,
+                        "-o", merged], capture_output=True, text=True)
+    return parts, json.load(open(merged)) if os.path.exists(merged) else {}, p
+
+
 def test_check_shards():
     """Two shards of one bound (plain enumeration) run the whole tree between them:
     merged, the same schedules as unsharded, and exhausted."""
     with tempfile.TemporaryDirectory() as tmp:
         base = ["H7", "--strategy", CLEAN, "--preemptions", "1", "--no-dpor"]
         rc, out, whole = run_check(base, tmp)
-        parts = []
-        for i in (1, 2):
-            rc, out, doc = run_check(base + ["--shard", f"{i}/2"], tmp)
-            path = os.path.join(tmp, f"part{i}.json")
-            json.dump(doc, open(path, "w"))
-            parts.append(path)
-        merged = os.path.join(tmp, "merged.json")
-        src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        subprocess.run([sys.executable, os.path.join(src, "reports", "check_merge.py"), *parts,
-                        "-o", merged], check=True, capture_output=True)
-        m = json.load(open(merged))
-        if not m["exhausted"] or m["schedules"] != whole["schedules"] or \
-                min(json.load(open(p))["schedules"] for p in parts) < 2:
+        parts, m, _ = run_parts(base, tmp)
+        if not m.get("exhausted") or m["schedules"] != whole["schedules"] or \
+                min(doc["schedules"] for doc in parts) < 2:
             fail(f"merged {m['schedules']} schedules (exhausted {m['exhausted']}), "
                  f"unsharded {whole['schedules']}")
 
@@ -527,22 +533,12 @@ def test_dpor_shards():
     with tempfile.TemporaryDirectory() as tmp:
         base = ["R4", "--ops", "1", "--expect", "clean"]
         _, out, whole = run_check(base, tmp)
-        parts = []
-        for i in (1, 2):
-            _, out, doc = run_check(base + ["--shard", f"{i}/2"], tmp)
-            path = os.path.join(tmp, f"part{i}.json")
-            json.dump(doc, open(path, "w"))
-            parts.append(doc)
+        parts, m, p = run_parts(base, tmp)
+        for i, doc in enumerate(parts, 1):
             if not doc["part_exhausted"] or doc["exhausted"] or \
                     doc["schedules"] >= whole["schedules"]:
                 fail(f"part {i}/2: {doc['schedules']} executions of {whole['schedules']}, "
-                     f"part_exhausted {doc['part_exhausted']}:\n{out[-800:]}")
-        merged = os.path.join(tmp, "merged.json")
-        src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        p = subprocess.run([sys.executable, os.path.join(src, "reports", "check_merge.py"),
-                            os.path.join(tmp, "part1.json"), os.path.join(tmp, "part2.json"),
-                            "-o", merged], capture_output=True, text=True)
-        m = json.load(open(merged))
+                     f"part_exhausted {doc['part_exhausted']}")
         if p.returncode or not whole["exhausted"] or not m["exhausted"] or \
                 m["covers"] != whole["covers"] or m["schedules"] < whole["schedules"]:
             fail(f"merged: {p.stdout}{p.stderr}\n{m}\nunsharded: {whole}")
