@@ -223,6 +223,17 @@ static void *role_thread(void *arg)
 	sgt_thread_set_op("exited");
 	atomic_fetch_add(&ctx->exited, 1);
 	sched_ctl_exit();
+	/*
+	 * Controlled: the thread's teardown (glibc gives its malloc caches
+	 * back to the arenas) waits until no thread takes controlled steps,
+	 * or it would move where the others' allocations land, and the same
+	 * schedule would touch other addresses from one execution to the next
+	 * (check's DPOR compares them: docs/design.md).  A found oracle or a
+	 * deadlock ends the process without a join, so nobody waits forever.
+	 */
+	while (t->controlled && atomic_load(&ctx->exited) < ctx->nthreads &&
+	       !atomic_load_explicit(stop, memory_order_relaxed))
+		usleep(100);
 	sgt_thread_stop();
 	return NULL;
 }
