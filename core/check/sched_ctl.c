@@ -263,7 +263,7 @@ static void end_step(int me)
 #endif
 }
 
-/* What the policy sees of this decision. */
+/* What the policy sees of this decision (steps: relaxed, written under ctl_lock, which we hold). */
 static void view_of(struct sched_view *v)
 {
 	*v = (struct sched_view){ .nr_threads = cfg.nr_threads, .running = running,

@@ -230,6 +230,8 @@ static void *role_thread(void *arg)
 	 * schedule would touch other addresses from one execution to the next
 	 * (check's DPOR compares them: docs/design.md).  A found oracle or a
 	 * deadlock ends the process without a join, so nobody waits forever.
+	 * Relaxed, as the loop's own test of stop: a flag to end a wait, it
+	 * orders nothing.
 	 */
 	while (t->controlled && atomic_load(&ctx->exited) < ctx->nthreads &&
 	       !atomic_load_explicit(stop, memory_order_relaxed))
