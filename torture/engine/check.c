@@ -180,7 +180,7 @@ static void keep_from_trace(struct torture_config *cfg, struct torture_result *r
 static void describe(struct torture_config *cfg, struct torture_result *res, long n,
 		     const struct item *it, bool hit, struct torture_example *e)
 {
-	int used = 0;
+	int used = 0, oracle = hit ? cfg->stop_on : torture_failure_oracle(cfg, res);
 
 	e->schedule = n;
 	e->preemptions = it->preemptions;
@@ -200,8 +200,8 @@ static void describe(struct torture_config *cfg, struct torture_result *res, lon
 		snprintf(e->report, sizeof(e->report), "%s%s",
 			 res->tsan_reports ? "ThreadSanitizer report, " : "", res->exit_reason);
 	/* Its own file, replaying to its own oracle: the next schedule overwrites the pending one. */
-	if (!torture_keep_schedule(cfg, res, hit ? cfg->stop_on : torture_failure_oracle(cfg, res)))
-		keep_from_trace(cfg, res, hit ? cfg->stop_on : torture_failure_oracle(cfg, res));
+	if (!torture_keep_schedule(cfg, res, oracle))
+		keep_from_trace(cfg, res, oracle);
 	snprintf(e->file, sizeof(e->file), "%s", res->sched_file[0] ? res->sched_file : "(none)");
 	torture_replay_schedule_cmd(cfg, e->file, e->replay, sizeof(e->replay));
 }
@@ -454,7 +454,7 @@ struct data_space {
 	int n;
 	struct { uint8_t t, k, classes; } pos[TORTURE_CHOICE_THREADS * TORTURE_MAX_CHOICES];
 	bool changed;			/* a choice or a class was added by the last vector */
-	uint64_t *done;			/* hashes of the vectors searched */
+	uint8_t (*done)[TORTURE_CHOICE_THREADS][TORTURE_MAX_CHOICES];	/* the vectors searched */
 	size_t nr_done, cap_done;
 };
 
@@ -481,20 +481,10 @@ static void note_choices(struct torture_search *s, const struct torture_result *
 		}
 }
 
-static uint64_t vector_hash(const uint8_t data[][TORTURE_MAX_CHOICES])
-{
-	const uint8_t *b = &data[0][0];
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < TORTURE_CHOICE_THREADS * TORTURE_MAX_CHOICES; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
-}
-
-static bool vector_done(const struct data_space *sp, uint64_t h)
+static bool vector_done(const struct data_space *sp, const uint8_t data[][TORTURE_MAX_CHOICES])
 {
 	for (size_t i = 0; i < sp->nr_done; i++)
-		if (sp->done[i] == h)
+		if (!memcmp(sp->done[i], data, sizeof(sp->done[i])))
 			return true;
 	return false;
 }
@@ -507,7 +497,7 @@ static void vector_searched(struct data_space *sp, const uint8_t data[][TORTURE_
 		if (!sp->done)
 			abort();
 	}
-	sp->done[sp->nr_done++] = vector_hash(data);
+	memcpy(sp->done[sp->nr_done++], data, sizeof(sp->done[0]));
 }
 
 /*
@@ -522,7 +512,7 @@ static bool next_vector(struct data_space *sp, uint8_t data[][TORTURE_MAX_CHOICE
 	if (sp->changed) {
 		sp->changed = false;
 		memset(data, 0, sizeof(uint8_t) * TORTURE_CHOICE_THREADS * TORTURE_MAX_CHOICES);
-		if (!vector_done(sp, vector_hash(data)))
+		if (!vector_done(sp, data))
 			return true;
 	}
 	for (;;) {
@@ -537,7 +527,7 @@ static bool next_vector(struct data_space *sp, uint8_t data[][TORTURE_MAX_CHOICE
 		}
 		if (i == sp->n)
 			return false;
-		if (!vector_done(sp, vector_hash(data)))
+		if (!vector_done(sp, data))
 			return true;
 	}
 }
@@ -725,7 +715,7 @@ static void search_choices(struct torture_config *cfg, struct torture_result *re
 		    (f->failed && stop == TORTURE_STOP_FAILED))
 			break;
 	} while (next_vector(sp, cfg->data));
-	s->exhausted = exhausted && s->exhausted && !s->choices_overflow;
+	s->exhausted = exhausted && !s->choices_overflow;
 	s->pruned = pruned;
 	s->space = NULL;
 	free(sp->done);
