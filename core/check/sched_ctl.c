@@ -643,14 +643,12 @@ uint64_t sched_ctl_trace_hash(void)
 
 void sched_ctl_freeze_trace(void)
 {
-#ifdef SGT_FOOTPRINT
-	struct sched_ctl_trace *t = cfg.trace;
-
-	/* No lock: a TSan report handler may call this; the others wait for their turn. */
-	if (t && self >= 0 && self == running && sgt_fp_on && threads[self].event_at < t->n &&
-	    !atomic_load_explicit(&trace_frozen, memory_order_relaxed))
-		t->d[threads[self].event_at].fp = sgt_fp_current;
-#endif
+	/*
+	 * The step in progress ends here, as at a schedule point.  No lock: a
+	 * TSan report handler may call this; the others wait for their turn.
+	 */
+	if (self >= 0 && self == running)
+		end_step(self);
 	atomic_store_explicit(&trace_frozen, true, memory_order_relaxed);
 }
 
